@@ -1,0 +1,3 @@
+import { definePackageTestConfig } from '@tau/vitest-config';
+
+export default definePackageTestConfig();
