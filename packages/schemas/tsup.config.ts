@@ -1,9 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The second entry is the `pnpm generate` script (json-schema/), not part of the API.
+  entry: ['src/index.ts', 'src/generate-json-schema-files.ts'],
   format: ['esm'],
-  dts: true,
+  dts: { entry: 'src/index.ts' },
   clean: true,
   target: 'node20',
   esbuildOptions(options) {

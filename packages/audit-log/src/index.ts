@@ -1,1 +1,34 @@
-export {};
+/**
+ * @tau/audit-log: `control-audit.jsonl`, the control plane's write-ahead log.
+ * Streaming replay (fast path with a JSON.parse fallback), durable chained
+ * append, torn-tail repair, hash-chain verification and a readable timeline.
+ */
+
+/** Streams the rows of an audit log with line numbers and byte offsets (JSON.parse per row). */
+export { readAuditLines, type AuditLine } from './read-audit-lines.js';
+/** Replays an audit log into recovery metadata (actions, counts, implied lifecycle, torn tail, head). */
+export { replayAuditLog } from './replay-audit-log.js';
+/** The replay result and its parts. */
+export type { AuditReplay, AuditMutatingRow } from './audit-replay-fold.js';
+/** An unterminated final line (a crashed append). */
+export type { AuditTornTail } from './audit-log-lines.js';
+/** Quarantines a torn final line to `<log>.torn-<unix_ms>` and truncates the log, durably. */
+export { repairTornTail, type TornTailRepair } from './repair-torn-tail.js';
+/** Appends one chained row durably (the commit point) and returns the new audit head. */
+export { appendAuditRow } from './append-audit-row.js';
+/** Walks the hash chain and reports edits, deletions, truncation, unchained rows. */
+export { verifyAuditChain } from './verify-audit-chain.js';
+/** The verification result and its findings. */
+export type { AuditVerification, AuditFinding, AuditProblemKind, AuditNoticeKind } from './audit-chain-check.js';
+/** Renders a verification as text or JSON for `audit verify`. */
+export { renderAuditVerification } from './render-audit-verification.js';
+/** Renders lifecycle transitions over time for `audit timeline`. */
+export { renderAuditTimeline } from './render-audit-timeline.js';
+/** Whether to use colour: a TTY, and no `NO_COLOR` / `TERM=dumb`. */
+export { shouldUseColor } from './color-choice.js';
+/** SHA-256 hex of a row's bytes without its line ending (the chain's link). */
+export { rowSha256Hex } from './row-hash.js';
+/** Errors: a bad audit line (Tau's message), an unreadable log, a refused append, a failed repair. */
+export { AuditAppendError, AuditLineParseError, AuditLogReadError, AuditRepairError } from './audit-log-errors.js';
+/** The cause of an `AuditLineParseError`: what is wrong with the line. */
+export { AuditRowError } from './audit-row-parse.js';

@@ -33,10 +33,8 @@ export function ensureDirectory(dir: string): void {
   try {
     const target = path.resolve(dir);
     const firstCreated = fs.mkdirSync(target, { recursive: true });
-    if (firstCreated === undefined) {
-      if (!fs.statSync(target).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-      return;
-    }
+    // undefined: it already existed (a non-directory there makes mkdirSync throw EEXIST).
+    if (firstCreated === undefined) return;
     // Created: firstCreated and every directory below it down to target.
     const created: string[] = [];
     for (let current = target; ; current = path.dirname(current)) {

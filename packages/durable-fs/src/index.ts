@@ -1,1 +1,17 @@
-export {};
+/**
+ * @tau/durable-fs: the file operations whose ordering decides whether a crash
+ * at the worst moment loses data, the per-state-directory lock, and the crash
+ * failpoints (`TAU_PO_FAILPOINT`) that test them. All synchronous.
+ */
+export { replaceFileAtomically } from './atomic-replace.js';
+export { appendLineDurably } from './durable-append.js';
+export { truncateFileDurably } from './durable-truncate.js';
+export { ensureDirectory, fsyncDirectory } from './directory.js';
+export { removeStaleTempFiles } from './stale-temp-files.js';
+export { acquireStateDirLock, readStateDirLock, STATE_DIR_LOCK_FILE } from './state-dir-lock.js';
+export type { StateDirLock } from './state-dir-lock.js';
+export type { LockHolder } from './lock-record.js';
+export { StateDirBusyError } from './state-dir-busy-error.js';
+export { DurableFsError } from './durable-fs-error.js';
+export { FailpointSpecError } from './failpoint-spec.js';
+export type { DurableOperationKind } from './failpoint-spec.js';

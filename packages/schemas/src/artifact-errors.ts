@@ -15,6 +15,17 @@ const VERSION_NOUN: Record<ArtifactKind, string> = {
   rbac_policy: 'rbac policy',
 };
 
+/** Refusing to serialize a value that does not match its artifact schema (the file would be unreadable). */
+export class ArtifactSerializeError extends Error {
+  override name = 'ArtifactSerializeError';
+  constructor(
+    readonly artifact: string,
+    options: { cause: unknown },
+  ) {
+    super(`refusing to write an invalid ${artifact}`, options);
+  }
+}
+
 /** An artifact file could not be parsed: `failed to parse training control state '<path>'` and likewise. */
 export class ArtifactParseError extends Error {
   override name = 'ArtifactParseError';

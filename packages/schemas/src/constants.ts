@@ -28,5 +28,3 @@ export const DEFAULT_STATE_DIR = '.tau/training';
 /** Default RBAC policy file, relative to the working directory. */
 export const DEFAULT_RBAC_POLICY_PATH = '.tau/security/rbac.json';
 
-/** Largest integer JavaScript represents exactly: 2^53-1 (Tau's fields are u64; we stop here). */
-export const MAX_SAFE_U64 = Number.MAX_SAFE_INTEGER;

@@ -1,1 +1,89 @@
-export {};
+/**
+ * @tau/schemas: zod schemas, inferred types, strict readers and byte-exact
+ * serializers for every Tau control-plane artifact, plus their JSON Schema.
+ */
+export {
+  CHECKPOINT_VERSION,
+  CONTROL_AUDIT_FILE,
+  CONTROL_STATE_FILE,
+  DEFAULT_RBAC_POLICY_PATH,
+  DEFAULT_STATE_DIR,
+  FALLBACK_CHECKPOINT_FILE,
+  PRIMARY_CHECKPOINT_FILE,
+  RECOVERY_REPORT_FILE,
+  SCHEMA_VERSION,
+  TRAINING_STATUS_FILE,
+} from './constants.js';
+export {
+  checkpointSourceSchema,
+  controlActionSchema,
+  lifecycleStateSchema,
+  type CheckpointSource,
+  type ControlAction,
+  type LifecycleState,
+} from './enums.js';
+export { u64Schema } from './u64.js';
+export { sha256HexSchema } from './sha256-hex.js';
+export { parseJsonStrict, InvalidJsonTextError } from './strict-json.js';
+export type { JsonLocation } from './json-location.js';
+export {
+  ArtifactParseError,
+  ArtifactReadError,
+  ArtifactSerializeError,
+  ArtifactValidationError,
+  UnsupportedSchemaVersionError,
+  type ArtifactKind,
+  type FieldProblem,
+} from './artifact-errors.js';
+export { formatErrorChain } from './error-chain.js';
+export { validateJsonValue } from './artifact-codec.js';
+export { auditHeadSchema, type AuditHead } from './audit-head.js';
+export {
+  controlStateSchema,
+  parseControlState,
+  readControlState,
+  serializeControlState,
+  type ControlState,
+} from './control-state.js';
+export {
+  auditReplayRowSchema,
+  auditRowSchema,
+  serializeAuditRow,
+  type AuditReplayRow,
+  type AuditRow,
+} from './audit-row.js';
+export {
+  parseTrainingStatus,
+  readTrainingStatus,
+  rlOptimizerStatusSchema,
+  serializeTrainingStatus,
+  trainingStatusSchema,
+  type RlOptimizerStatus,
+  type TrainingStatus,
+} from './training-status.js';
+export {
+  parseRecoveryReport,
+  priorLifecycleStateSchema,
+  readRecoveryReport,
+  recoveryReportSchema,
+  serializeRecoveryReport,
+  type PriorLifecycleState,
+  type RecoveryReport,
+} from './recovery-report.js';
+export {
+  POLICY_CHECKPOINT_KEYS,
+  policyCheckpointHeaderSchema,
+  type PolicyCheckpoint,
+  type PolicyCheckpointHeader,
+} from './policy-checkpoint.js';
+export {
+  parseRbacPolicy,
+  rbacBindingSchema,
+  rbacPolicySchema,
+  rbacRoleSchema,
+  type RbacBinding,
+  type RbacPolicy,
+  type RbacRole,
+} from './rbac-policy.js';
+export { controlReportSchema, serializeControlReport, type ControlReport } from './control-report.js';
+export { exportJsonSchemas } from './json-schema-export.js';

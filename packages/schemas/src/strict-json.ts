@@ -14,8 +14,6 @@ export class InvalidJsonTextError extends Error {
   }
 }
 
-// Strings are matched whole so digits inside them are never mistaken for numbers.
-const TOKEN_PATTERN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 // No integer token can exceed 2^53-1 (16 digits) without a run of 16 digits somewhere.
 const LONG_DIGIT_RUN = /\d{16}/;
 const MAX_SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER);
@@ -24,16 +22,53 @@ function isUnsafeIntegerLiteral(digits: string): boolean {
   return digits.length > MAX_SAFE_DIGITS.length || (digits.length === MAX_SAFE_DIGITS.length && digits > MAX_SAFE_DIGITS);
 }
 
-/** The first integer literal outside a string whose magnitude exceeds 2^53-1, if any. */
+/** Index just past the closing quote of the string starting at `open` (the text is valid JSON). */
+function endOfString(text: string, open: number): number {
+  let quote = text.indexOf('"', open + 1);
+  for (;;) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes += 1;
+    if (backslashes % 2 === 0) return quote + 1;
+    quote = text.indexOf('"', quote + 1);
+  }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/**
+ * The first integer literal outside a string whose magnitude exceeds 2^53-1, if
+ * any. A plain loop rather than a tokenizing regex: V8's regex engine overflows
+ * its stack on multi-megabyte string literals.
+ */
 function findUnsafeIntegerLiteral(text: string): { offset: number; literal: string } | undefined {
   if (!LONG_DIGIT_RUN.test(text)) return undefined;
-  TOKEN_PATTERN.lastIndex = 0;
-  for (let match = TOKEN_PATTERN.exec(text); match !== null; match = TOKEN_PATTERN.exec(text)) {
-    const token = match[0];
-    if (token.charCodeAt(0) === 0x22 || token.length < MAX_SAFE_DIGITS.length) continue;
-    if (/[.eE]/.test(token)) continue;
-    const digits = token.charCodeAt(0) === 0x2d ? token.slice(1) : token;
-    if (isUnsafeIntegerLiteral(digits)) return { offset: match.index, literal: token };
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const code = text.charCodeAt(i);
+    if (code === 0x22 /* " */) {
+      i = endOfString(text, i);
+    } else if (code === 0x2d /* - */ || isDigit(code)) {
+      const start = i;
+      const digitsStart = code === 0x2d ? i + 1 : i;
+      i = digitsStart;
+      while (i < length && isDigit(text.charCodeAt(i))) i += 1;
+      const next = text.charCodeAt(i);
+      const isInteger = next !== 0x2e /* . */ && next !== 0x65 /* e */ && next !== 0x45; /* E */
+      if (isInteger && isUnsafeIntegerLiteral(text.slice(digitsStart, i))) {
+        return { offset: start, literal: text.slice(start, i) };
+      }
+      // Skip a fraction or exponent; its digits are not an integer literal.
+      while (i < length) {
+        const part = text.charCodeAt(i);
+        if (!isDigit(part) && part !== 0x2e && part !== 0x65 && part !== 0x45 && part !== 0x2b && part !== 0x2d) break;
+        i += 1;
+      }
+    } else {
+      i += 1;
+    }
   }
   return undefined;
 }
@@ -61,11 +96,12 @@ export function parseJsonStrict(text: string): unknown {
   if (text.charCodeAt(0) === 0xfeff) {
     throw new InvalidJsonTextError('file starts with a UTF-8 byte order mark (Tau rejects it too; remove it)');
   }
-  if (text.trim() === '') throw new InvalidJsonTextError('file is empty apart from whitespace');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
+    // Checked only after a failure: trimming a large valid file would copy it.
+    if (/^[ \t\r\n]*$/.test(text)) throw new InvalidJsonTextError('file is empty apart from whitespace');
     const location = syntaxErrorLocation(text, error);
     const where = location === undefined ? '' : ` at ${describeLocation(location)}`;
     throw new InvalidJsonTextError(`invalid JSON${where}`, { cause: error, location });

@@ -1,0 +1,55 @@
+// Runs one parsed invocation and says what to print and how to exit. The
+// commands' work is @tau/recovery's (and @tau/rbac's); this file only chooses
+// the output form.
+import { runControlCommand } from '@tau/recovery';
+import { serializeControlReport } from '@tau/schemas';
+import type { CliInvocation } from './cli-invocation.js';
+import type { CommandOutcome } from './command-outcome.js';
+import type { Environment } from './control-environment.js';
+import type { ControlInvocation } from './control-invocation.js';
+import { runOperatorCommand } from './operator-commands.js';
+import { runRbacCheck, runRbacWhoami } from './rbac-commands.js';
+import { runSchemasExport } from './schemas-export-command.js';
+
+/** What a command may know about its process. */
+export interface CliContext {
+  readonly env: Environment;
+  /** Explanations for a person (diagnostics) go to stderr only on a terminal. */
+  readonly stderrIsTty: boolean;
+}
+
+async function runControl(invocation: ControlInvocation, context: CliContext): Promise<CommandOutcome> {
+  const outcome = await runControlCommand(invocation.request, context.env);
+  // Diagnostics are in the JSON document and the recovery report; on a
+  // terminal they are also shown, since the text line has no room for them.
+  const notices = context.stderrIsTty ? outcome.diagnostics.map((diagnostic) => `diagnostic: ${diagnostic}`) : [];
+  return {
+    stdout: invocation.json ? serializeControlReport(outcome.report) : outcome.text,
+    exitCode: 0,
+    ...(notices.length === 0 ? {} : { stderrNotice: notices.join('\n') }),
+  };
+}
+
+/**
+ * Runs an invocation. Failures throw (the caller prints the cause chain and
+ * maps the exit status); a command whose answer is "no" without failing
+ * (`rbac check` denied, `doctor` finding a blocker) returns its exit status.
+ */
+export async function runCliInvocation(invocation: CliInvocation, context: CliContext): Promise<CommandOutcome> {
+  switch (invocation.kind) {
+    case 'help':
+      return { stdout: invocation.text, exitCode: 0 };
+    case 'control':
+      return runControl(invocation, context);
+    case 'rbac-check':
+      return runRbacCheck(invocation, context.env);
+    case 'rbac-whoami':
+      return runRbacWhoami(invocation, context.env);
+    case 'schemas-export':
+      return runSchemasExport(invocation);
+    case 'doctor':
+    case 'audit':
+    case 'checkpoint':
+      return runOperatorCommand(invocation, context.env);
+  }
+}

@@ -1,0 +1,126 @@
+// Splits an audit log into lines with chunked reads into one reused buffer, so
+// memory stays flat in file length (it grows only to hold the longest line).
+// Lines end at `\n`; a `\r` right before it is dropped too, as Rust's
+// `str::lines` (Tau's reader) does. Bytes after the last `\n` are a torn tail.
+import fs from 'node:fs';
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+/** Read size; large enough that syscalls cost nothing next to scanning. */
+const DEFAULT_CHUNK_BYTES = 1 << 20;
+
+/** A final line without its `\n`: the torn write of a crashed append. */
+export interface AuditTornTail {
+  /** 1-based line number the torn line would have. */
+  line: number;
+  /** Byte offset of its first byte in the file. */
+  offset: number;
+  byte_length: number;
+}
+
+/**
+ * A cursor over the lines of an open file. After `next()` returns true,
+ * `buf[start, end)` holds the current line without its line ending; the bytes
+ * stay valid until the following `next()`.
+ */
+export class AuditLogLines {
+  buf: Buffer;
+  start = 0;
+  end = 0;
+  /** File offset of the current line's first byte. */
+  offset = 0;
+  /** 1-based number of the current line, blank lines counted. */
+  lineNumber = 0;
+  /** Set once `next()` has returned false, when the file ends without `\n`. */
+  tornTail: AuditTornTail | null = null;
+
+  private view: Buffer;
+  private pos = 0;
+  private dataEnd = 0;
+  private searchFrom = 0;
+  /** File offset of `buf[0]`. */
+  private bufFileOffset = 0;
+  private readOffset = 0;
+  private eof = false;
+
+  constructor(
+    private readonly fd: number,
+    chunkBytes = DEFAULT_CHUNK_BYTES,
+  ) {
+    this.buf = Buffer.allocUnsafe(chunkBytes);
+    this.view = this.buf.subarray(0, 0);
+  }
+
+  /** Advances to the next complete line; false at the end of the file. */
+  next(): boolean {
+    for (;;) {
+      const newline = this.view.indexOf(NEWLINE, this.searchFrom);
+      if (newline >= 0) {
+        const start = this.pos;
+        this.start = start;
+        this.end = newline > start && this.buf[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
+        this.offset = this.bufFileOffset + start;
+        this.lineNumber += 1;
+        this.pos = newline + 1;
+        this.searchFrom = this.pos;
+        return true;
+      }
+      if (this.eof) {
+        if (this.pos < this.dataEnd) {
+          this.tornTail = {
+            line: this.lineNumber + 1,
+            offset: this.bufFileOffset + this.pos,
+            byte_length: this.dataEnd - this.pos,
+          };
+          this.pos = this.dataEnd;
+        }
+        return false;
+      }
+      this.refill();
+    }
+  }
+
+  private refill(): void {
+    const pending = this.dataEnd - this.pos;
+    if (this.pos > 0) {
+      this.buf.copyWithin(0, this.pos, this.dataEnd);
+      this.bufFileOffset += this.pos;
+      this.pos = 0;
+      this.dataEnd = pending;
+    }
+    if (this.dataEnd === this.buf.length) {
+      // One line longer than the buffer: grow (doubling keeps the copies linear).
+      const grown = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(grown, 0, 0, this.dataEnd);
+      this.buf = grown;
+    }
+    this.searchFrom = this.dataEnd;
+    const bytesRead = fs.readSync(this.fd, this.buf, this.dataEnd, this.buf.length - this.dataEnd, this.readOffset);
+    if (bytesRead === 0) this.eof = true;
+    this.readOffset += bytesRead;
+    this.dataEnd += bytesRead;
+    this.view = this.buf.subarray(0, this.dataEnd);
+  }
+}
+
+/** Opens `filePath` for reading; undefined when it does not exist (an empty log). */
+export function openAuditLogIfPresent(filePath: string): number | undefined {
+  try {
+    return fs.openSync(filePath, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Reads `length` bytes at `offset` (a row found earlier in the scan). */
+export function readBytesAt(fd: number, offset: number, length: number): Buffer {
+  const bytes = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, bytes, done, length - done, offset + done);
+    if (n === 0) throw new Error(`file ended before byte ${offset + length}`);
+    done += n;
+  }
+  return bytes;
+}

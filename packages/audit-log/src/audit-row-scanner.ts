@@ -1,0 +1,453 @@
+// The fast path of audit replay: validates one line as JSON byte by byte and
+// picks out the few top-level fields replay needs, without building any object.
+// Hand-written because JSON.parse of a million rows costs more than the whole
+// replay budget (it materializes every key and value); no JSON library offers
+// "validate and extract five keys" over a byte range.
+//
+// The scanner never reports an error itself. It either accepts a line (and
+// fills its fields) or declines it, and a declined line goes through the simple
+// path (`parseAuditRow`, JSON.parse based), which decides and explains. It
+// declines anything out of the ordinary (escapes in keys, integers of 16+
+// digits, non-plain timestamps, nesting deeper than 64, a duplicate `action`)
+// so that its fast answers stay trivially equal to the simple path's; a
+// property test checks that equality.
+import { isUtf8 } from 'node:buffer';
+import type { AuditRowFields } from './audit-row-fields.js';
+import type { LifecycleState } from '@tau/schemas';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+/** Deeper values are declined (the simple path handles them): keeps recursion bounded. */
+const MAX_DEPTH = 64;
+/** Integer literals this long may exceed 2^53-1; the simple path decides. */
+const MAX_FAST_INTEGER_DIGITS = 15;
+
+// 1 for bytes that may appear unescaped in a JSON string and need no attention.
+const PLAIN_STRING_BYTE = new Uint8Array(256);
+for (let byte = 0x20; byte < 0x80; byte += 1) PLAIN_STRING_BYTE[byte] = 1;
+PLAIN_STRING_BYTE[QUOTE] = 0;
+PLAIN_STRING_BYTE[BACKSLASH] = 0;
+
+// 1 for the characters that may follow a backslash (other than `u`).
+const SIMPLE_ESCAPE = new Uint8Array(256);
+for (const char of '"\\/bfnrt') SIMPLE_ESCAPE[char.charCodeAt(0)] = 1;
+
+const HEX_DIGIT = new Uint8Array(256);
+for (const char of '0123456789abcdefABCDEF') HEX_DIGIT[char.charCodeAt(0)] = 1;
+
+function bytesOf(text: string): Uint8Array {
+  return Uint8Array.from(text, (char) => char.charCodeAt(0));
+}
+
+const LITERAL_TRUE = bytesOf('true');
+const LITERAL_FALSE = bytesOf('false');
+const LITERAL_NULL = bytesOf('null');
+
+const KEY_ACTION = bytesOf('action');
+const KEY_PRINCIPAL = bytesOf('principal');
+const KEY_IDEMPOTENT = bytesOf('idempotent');
+const KEY_PREV_SHA256 = bytesOf('prev_sha256');
+const KEY_LIFECYCLE_STATE = bytesOf('lifecycle_state');
+const KEY_TIMESTAMP = bytesOf('timestamp_unix_ms');
+
+// Known strings by byte length, so a row's action or lifecycle is matched with one comparison
+// and yields a shared string instead of a freshly decoded one.
+const KNOWN_ACTION_BY_LENGTH: { text: string; bytes: Uint8Array }[][] = [];
+for (const text of ['pause', 'resume', 'cancel', 'rollback', 'status']) {
+  (KNOWN_ACTION_BY_LENGTH[text.length] ??= []).push({ text, bytes: bytesOf(text) });
+}
+// The four lifecycle states have distinct lengths.
+const LIFECYCLE_STATE_BY_LENGTH: { text: LifecycleState; bytes: Uint8Array }[] = [];
+for (const text of ['running', 'paused', 'cancelled', 'rollback_requested'] as const) {
+  LIFECYCLE_STATE_BY_LENGTH[text.length] = { text, bytes: bytesOf(text) };
+}
+
+const enum Key {
+  Other,
+  Action,
+  Principal,
+  Idempotent,
+  PrevSha256,
+  LifecycleState,
+  Timestamp,
+}
+
+function rangeEquals(buf: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
+  if (end - start !== expected.length) return false;
+  for (let i = 0; i < expected.length; i += 1) {
+    if (buf[start + i] !== expected[i]) return false;
+  }
+  return true;
+}
+
+function classifyKey(buf: Uint8Array, start: number, end: number): Key {
+  switch (end - start) {
+    case 6:
+      return rangeEquals(buf, start, end, KEY_ACTION) ? Key.Action : Key.Other;
+    case 9:
+      return rangeEquals(buf, start, end, KEY_PRINCIPAL) ? Key.Principal : Key.Other;
+    case 10:
+      return rangeEquals(buf, start, end, KEY_IDEMPOTENT) ? Key.Idempotent : Key.Other;
+    case 11:
+      return rangeEquals(buf, start, end, KEY_PREV_SHA256) ? Key.PrevSha256 : Key.Other;
+    case 15:
+      return rangeEquals(buf, start, end, KEY_LIFECYCLE_STATE) ? Key.LifecycleState : Key.Other;
+    case 17:
+      return rangeEquals(buf, start, end, KEY_TIMESTAMP) ? Key.Timestamp : Key.Other;
+    default:
+      return Key.Other;
+  }
+}
+
+function isJsonWhitespace(byte: number | undefined): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0a;
+}
+
+/**
+ * Validates one audit line and extracts its replay fields. Reuse one instance
+ * for a whole log: the fields are overwritten by each successful `scan`, and
+ * strings that repeat from row to row (principals, unknown actions) are reused
+ * instead of decoded again.
+ */
+export class AuditRowScanner {
+  /** The fields of the last accepted line (valid only after `scan` returned true). */
+  readonly fields: AuditRowFields = {
+    action: '',
+    timestamp_unix_ms: undefined,
+    principal: undefined,
+    lifecycle_state: undefined,
+    idempotent: undefined,
+    prev_sha256: undefined,
+  };
+
+  private buf: Buffer = Buffer.alloc(0);
+  private end = 0;
+  /** Set by `scanString`: the string held a backslash escape. */
+  private escaped = false;
+  /** Set by `scanString`: the line held a byte >= 0x80 (UTF-8 checked once at the end). */
+  private nonAscii = false;
+  /** Set by `scanNumber`: the number was plain digits (no sign, fraction or exponent). */
+  private plainInteger = false;
+  private sawAction = false;
+  private lastPrincipalBytes = new Uint8Array(0);
+  private lastPrincipal = '';
+  private readonly otherActions = new Map<string, string>();
+
+  /** `wantPrevSha256`: decode `prev_sha256` (verify needs it; replay does not, and skips the string). */
+  constructor(private readonly wantPrevSha256 = true) {}
+
+  /**
+   * Scans `buf[start, end)` (one line without its line ending). Returns true
+   * when the line is a valid row and `fields` holds its values; false when the
+   * simple path must decide (the line may still be valid).
+   */
+  scan(buf: Buffer, start: number, end: number): boolean {
+    this.buf = buf;
+    this.end = end;
+    this.nonAscii = false;
+    this.sawAction = false;
+    const fields = this.fields;
+    fields.timestamp_unix_ms = undefined;
+    fields.principal = undefined;
+    fields.lifecycle_state = undefined;
+    fields.idempotent = undefined;
+    fields.prev_sha256 = undefined;
+
+    let i = this.skipWhitespace(start);
+    if (this.peek(i) !== OPEN_BRACE) return false;
+    i = this.scanTopLevelObject(i);
+    if (i < 0) return false;
+    i = this.skipWhitespace(i);
+    if (i !== end || !this.sawAction) return false;
+    return !this.nonAscii || isUtf8(buf.subarray(start, end));
+  }
+
+  /** The byte at `i`, or -1 at or past the end of the line (the buffer may hold more data there). */
+  private peek(i: number): number {
+    return i < this.end ? (this.buf[i] as number) : -1;
+  }
+
+  private skipWhitespace(i: number): number {
+    const { buf, end } = this;
+    while (i < end && isJsonWhitespace(buf[i])) i += 1;
+    return i;
+  }
+
+  private scanTopLevelObject(i: number): number {
+    const { buf } = this;
+    i = this.skipWhitespace(i + 1);
+    if (this.peek(i) === CLOSE_BRACE) return i + 1;
+    for (;;) {
+      if (this.peek(i) !== QUOTE) return -1;
+      const keyStart = i + 1;
+      i = this.scanString(i);
+      if (i < 0 || this.escaped) return -1;
+      const key = classifyKey(buf, keyStart, i - 1);
+      i = this.skipWhitespace(i);
+      if (this.peek(i) !== COLON) return -1;
+      i = this.skipWhitespace(i + 1);
+      i = key === Key.Other ? this.scanValue(i, 1) : this.scanKnownValue(i, key);
+      if (i < 0) return -1;
+      i = this.skipWhitespace(i);
+      const next = this.peek(i);
+      if (next === CLOSE_BRACE) return i + 1;
+      if (next !== COMMA) return -1;
+      i = this.skipWhitespace(i + 1);
+    }
+  }
+
+  private scanKnownValue(i: number, key: Key): number {
+    const { buf, fields } = this;
+    const first = this.peek(i);
+    if (key === Key.Timestamp) {
+      if (first >= DIGIT_0 && first <= DIGIT_9) {
+        const end = this.scanNumber(i);
+        if (end < 0 || !this.plainInteger) return -1;
+        let value = 0;
+        for (let j = i; j < end; j += 1) value = value * 10 + ((buf[j] as number) - DIGIT_0);
+        fields.timestamp_unix_ms = value;
+        return end;
+      }
+      // A negative or non-number timestamp is no timestamp; other numbers go to the simple path.
+      if (first === MINUS) return -1;
+      fields.timestamp_unix_ms = undefined;
+      return this.scanValue(i, 1);
+    }
+    if (key === Key.Idempotent) {
+      const end = this.scanValue(i, 1);
+      fields.idempotent = first === 0x74 ? true : first === 0x66 ? false : undefined;
+      return end;
+    }
+    if (first !== QUOTE) {
+      if (key === Key.Action) return -1;
+      if (key === Key.Principal) fields.principal = undefined;
+      else if (key === Key.LifecycleState) fields.lifecycle_state = undefined;
+      else fields.prev_sha256 = undefined;
+      return this.scanValue(i, 1);
+    }
+    const nonAsciiBefore = this.nonAscii;
+    this.nonAscii = false;
+    const end = this.scanString(i);
+    const valueNonAscii = this.nonAscii;
+    this.nonAscii = nonAsciiBefore || valueNonAscii;
+    if (end < 0) return -1;
+    // Decoding a string with a stray byte would hide it; the simple path reports it.
+    if (valueNonAscii && !isUtf8(buf.subarray(i, end))) return -1;
+    if (this.escaped) {
+      // Rare: let JSON.parse decode the (already validated) string token exactly.
+      return this.storeString(key, JSON.parse(buf.toString('utf8', i, end)) as string) ? end : -1;
+    }
+    const start = i + 1;
+    const stop = end - 1;
+    switch (key) {
+      case Key.Action:
+        if (this.sawAction) return -1;
+        this.sawAction = true;
+        fields.action = this.actionText(start, stop);
+        break;
+      case Key.Principal:
+        fields.principal = this.principalText(start, stop);
+        break;
+      case Key.LifecycleState: {
+        const state = LIFECYCLE_STATE_BY_LENGTH[stop - start];
+        fields.lifecycle_state = state !== undefined && rangeEquals(buf, start, stop, state.bytes) ? state.text : undefined;
+        break;
+      }
+      default:
+        if (this.wantPrevSha256) fields.prev_sha256 = buf.toString(valueNonAscii ? 'utf8' : 'latin1', start, stop);
+    }
+    return end;
+  }
+
+  /** Stores a decoded string value; false for a duplicate `action` (the simple path reports it). */
+  private storeString(key: Key, text: string): boolean {
+    const { fields } = this;
+    switch (key) {
+      case Key.Action:
+        if (this.sawAction) return false;
+        this.sawAction = true;
+        fields.action = text;
+        return true;
+      case Key.Principal:
+        fields.principal = text;
+        return true;
+      case Key.LifecycleState:
+        fields.lifecycle_state = LIFECYCLE_STATE_BY_LENGTH[text.length]?.text === text ? (text as LifecycleState) : undefined;
+        return true;
+      default:
+        fields.prev_sha256 = text;
+        return true;
+    }
+  }
+
+  private actionText(start: number, stop: number): string {
+    const known = KNOWN_ACTION_BY_LENGTH[stop - start];
+    if (known !== undefined) {
+      for (const candidate of known) {
+        if (rangeEquals(this.buf, start, stop, candidate.bytes)) return candidate.text;
+      }
+    }
+    const text = this.buf.toString('utf8', start, stop);
+    const seen = this.otherActions.get(text);
+    if (seen !== undefined) return seen;
+    // Bounded: a log of all-distinct actions should not grow this map without end.
+    if (this.otherActions.size < 1024) this.otherActions.set(text, text);
+    return text;
+  }
+
+  private principalText(start: number, stop: number): string {
+    // Logs usually repeat one principal for long runs; compare bytes before decoding.
+    if (rangeEquals(this.buf, start, stop, this.lastPrincipalBytes)) return this.lastPrincipal;
+    this.lastPrincipalBytes = Uint8Array.prototype.slice.call(this.buf, start, stop);
+    this.lastPrincipal = this.buf.toString('utf8', start, stop);
+    return this.lastPrincipal;
+  }
+
+  /** `buf[i]` is the opening quote; returns the index after the closing quote, or -1. */
+  private scanString(i: number): number {
+    const { buf, end } = this;
+    this.escaped = false;
+    i += 1;
+    for (;;) {
+      while (i < end && PLAIN_STRING_BYTE[buf[i] as number] === 1) i += 1;
+      if (i >= end) return -1;
+      const byte = buf[i] as number;
+      if (byte === QUOTE) return i + 1;
+      if (byte === BACKSLASH) {
+        this.escaped = true;
+        const escape = this.peek(i + 1);
+        if (escape < 0) return -1;
+        if (SIMPLE_ESCAPE[escape] === 1) {
+          i += 2;
+        } else if (escape === 0x75) {
+          if (i + 6 > end) return -1;
+          for (let j = i + 2; j < i + 6; j += 1) {
+            if (HEX_DIGIT[buf[j] as number] !== 1) return -1;
+          }
+          i += 6;
+        } else {
+          return -1;
+        }
+      } else if (byte >= 0x80) {
+        this.nonAscii = true;
+        i += 1;
+      } else {
+        // A raw control character (< 0x20) is not allowed inside a JSON string.
+        return -1;
+      }
+    }
+  }
+
+  /** JSON number grammar; sets `plainInteger`. Returns the index after it, or -1. */
+  private scanNumber(i: number): number {
+    const { buf, end } = this;
+    const start = i;
+    if (this.peek(i) === MINUS) i += 1;
+    const intStart = i;
+    const first = this.peek(i);
+    if (first === DIGIT_0) {
+      i += 1;
+    } else if (first > DIGIT_0 && first <= DIGIT_9) {
+      while (i < end && (buf[i] as number) >= DIGIT_0 && (buf[i] as number) <= DIGIT_9) i += 1;
+    } else {
+      return -1;
+    }
+    const intDigits = i - intStart;
+    let plain = start === intStart;
+    let integer = true;
+    if (this.peek(i) === DOT) {
+      integer = false;
+      i += 1;
+      const fracStart = i;
+      while (i < end && (buf[i] as number) >= DIGIT_0 && (buf[i] as number) <= DIGIT_9) i += 1;
+      if (i === fracStart) return -1;
+    }
+    const maybeExponent = this.peek(i);
+    if (maybeExponent === 0x65 || maybeExponent === 0x45) {
+      integer = false;
+      i += 1;
+      if (this.peek(i) === PLUS || this.peek(i) === MINUS) i += 1;
+      const expStart = i;
+      while (i < end && (buf[i] as number) >= DIGIT_0 && (buf[i] as number) <= DIGIT_9) i += 1;
+      if (i === expStart) return -1;
+    }
+    // An integer literal that may not fit in 2^53-1 is for the simple path to judge.
+    if (integer && intDigits > MAX_FAST_INTEGER_DIGITS) return -1;
+    plain = plain && integer;
+    this.plainInteger = plain;
+    return i;
+  }
+
+  private scanLiteral(i: number, literal: Uint8Array): number {
+    return rangeEquals(this.buf, i, Math.min(i + literal.length, this.end), literal) ? i + literal.length : -1;
+  }
+
+  /** Any JSON value starting at `buf[i]`; returns the index after it, or -1. */
+  private scanValue(i: number, depth: number): number {
+    const first = this.peek(i);
+    switch (first) {
+      case QUOTE:
+        return this.scanString(i);
+      case OPEN_BRACE:
+        return this.scanObject(i, depth + 1);
+      case OPEN_BRACKET:
+        return this.scanArray(i, depth + 1);
+      case 0x74:
+        return this.scanLiteral(i, LITERAL_TRUE);
+      case 0x66:
+        return this.scanLiteral(i, LITERAL_FALSE);
+      case 0x6e:
+        return this.scanLiteral(i, LITERAL_NULL);
+      default:
+        if (first === MINUS || (first >= DIGIT_0 && first <= DIGIT_9)) return this.scanNumber(i);
+        return -1;
+    }
+  }
+
+  private scanObject(i: number, depth: number): number {
+    if (depth > MAX_DEPTH) return -1;
+    i = this.skipWhitespace(i + 1);
+    if (this.peek(i) === CLOSE_BRACE) return i + 1;
+    for (;;) {
+      if (this.peek(i) !== QUOTE) return -1;
+      i = this.scanString(i);
+      if (i < 0) return -1;
+      i = this.skipWhitespace(i);
+      if (this.peek(i) !== COLON) return -1;
+      i = this.scanValue(this.skipWhitespace(i + 1), depth);
+      if (i < 0) return -1;
+      i = this.skipWhitespace(i);
+      const next = this.peek(i);
+      if (next === CLOSE_BRACE) return i + 1;
+      if (next !== COMMA) return -1;
+      i = this.skipWhitespace(i + 1);
+    }
+  }
+
+  private scanArray(i: number, depth: number): number {
+    if (depth > MAX_DEPTH) return -1;
+    i = this.skipWhitespace(i + 1);
+    if (this.peek(i) === CLOSE_BRACKET) return i + 1;
+    for (;;) {
+      i = this.scanValue(i, depth);
+      if (i < 0) return -1;
+      i = this.skipWhitespace(i);
+      const next = this.peek(i);
+      if (next === CLOSE_BRACKET) return i + 1;
+      if (next !== COMMA) return -1;
+      i = this.skipWhitespace(i + 1);
+    }
+  }
+}

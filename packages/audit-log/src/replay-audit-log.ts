@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import { AuditLineParseError, AuditLogReadError } from './audit-log-errors.js';
+import { AuditLogLines, openAuditLogIfPresent, readBytesAt } from './audit-log-lines.js';
+import { AuditReplayFold, type AuditMutatingRow, type AuditReplay } from './audit-replay-fold.js';
+import { auditRowFieldsOf } from './audit-row-fields.js';
+import { parseAuditRow } from './audit-row-parse.js';
+import { AuditRowScanner } from './audit-row-scanner.js';
+import { isBlankAuditLine } from './blank-line.js';
+import { rowSha256Hex } from './row-hash.js';
+
+const OPEN_BRACE = 0x7b;
+
+/** Where a row sits in the file, so its bytes can be read back after the scan. */
+interface RowPosition {
+  line: number;
+  offset: number;
+  length: number;
+}
+
+function parseLineOrThrow(bytes: Uint8Array, line: number, filePath: string) {
+  try {
+    return parseAuditRow(bytes);
+  } catch (cause) {
+    throw new AuditLineParseError(line, filePath, { cause });
+  }
+}
+
+/**
+ * Replays `control-audit.jsonl` into recovery metadata, streaming (memory flat
+ * in file length). Each complete line is validated by the fast scanner, and
+ * any line it declines by the JSON.parse path, which accepts it or throws
+ * `AuditLineParseError`. A missing file is an empty log; a torn final line is
+ * reported in `torn_tail`, never an error. Only the last row is hashed.
+ */
+export function replayAuditLog(filePath: string): AuditReplay {
+  const fold = new AuditReplayFold();
+  let fd: number | undefined;
+  try {
+    fd = openAuditLogIfPresent(filePath);
+  } catch (cause) {
+    throw new AuditLogReadError(filePath, { cause });
+  }
+  if (fd === undefined) return fold.finish({ torn_tail: null, last_row_sha256: null, last_mutating_row: null });
+  try {
+    const lines = new AuditLogLines(fd);
+    const scanner = new AuditRowScanner(false);
+    // Plain numbers rather than an object per row: this loop runs a million times.
+    let lastRowLine = 0;
+    let lastRowOffset = 0;
+    let lastRowLength = 0;
+    let lastMutating: RowPosition | undefined;
+    for (;;) {
+      let more: boolean;
+      try {
+        more = lines.next();
+      } catch (cause) {
+        throw new AuditLogReadError(filePath, { cause });
+      }
+      if (!more) break;
+      const { buf, start, end, lineNumber } = lines;
+      if (buf[start] !== OPEN_BRACE && isBlankAuditLine(buf, start, end)) continue;
+      const fields = scanner.scan(buf, start, end)
+        ? scanner.fields
+        : auditRowFieldsOf(parseLineOrThrow(buf.subarray(start, end), lineNumber, filePath));
+      if (fold.addRow(lineNumber, fields)) {
+        if (lastMutating === undefined) lastMutating = { line: 0, offset: 0, length: 0 };
+        lastMutating.line = lineNumber;
+        lastMutating.offset = lines.offset;
+        lastMutating.length = end - start;
+      }
+      lastRowLine = lineNumber;
+      lastRowOffset = lines.offset;
+      lastRowLength = end - start;
+    }
+    const lastRow = { line: lastRowLine, offset: lastRowOffset, length: lastRowLength };
+    return fold.finish({
+      torn_tail: lines.tornTail,
+      last_row_sha256: lastRowLine === 0 ? null : rowSha256Hex(readRowBytes(fd, lastRow, filePath)),
+      last_mutating_row: lastMutating === undefined ? null : readMutatingRow(fd, lastMutating, filePath),
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readRowBytes(fd: number, position: RowPosition, filePath: string): Buffer {
+  try {
+    return readBytesAt(fd, position.offset, position.length);
+  } catch (cause) {
+    throw new AuditLogReadError(filePath, { cause });
+  }
+}
+
+function readMutatingRow(fd: number, position: RowPosition, filePath: string): AuditMutatingRow {
+  const bytes = readRowBytes(fd, position, filePath);
+  return { line: position.line, row: parseLineOrThrow(bytes, position.line, filePath) };
+}

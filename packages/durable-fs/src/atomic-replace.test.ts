@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { replaceFileAtomically } from './atomic-replace.js';
+import { DurableFsError } from './durable-fs-error.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tau-replace-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('replaceFileAtomically', () => {
+  it('creates a new file and leaves no temp file', () => {
+    const target = path.join(dir, 'state.json');
+    replaceFileAtomically(target, '{"a":1}');
+    expect(fs.readFileSync(target, 'utf8')).toBe('{"a":1}');
+    expect(fs.readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('replaces an existing file with bytes, shorter than before', () => {
+    const target = path.join(dir, 'state.json');
+    fs.writeFileSync(target, 'x'.repeat(1000));
+    replaceFileAtomically(target, new Uint8Array([0x68, 0x69]));
+    expect(fs.readFileSync(target, 'utf8')).toBe('hi');
+    expect(fs.readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('keeps the permission bits of the file it replaces', () => {
+    const target = path.join(dir, 'secret.json');
+    fs.writeFileSync(target, 'old');
+    fs.chmodSync(target, 0o600);
+    replaceFileAtomically(target, 'new');
+    expect(fs.statSync(target).mode & 0o777).toBe(0o600);
+  });
+
+  it('replaces the file a symlink points to and keeps the link', () => {
+    const real = path.join(dir, 'ckpt-0001.json');
+    const link = path.join(dir, 'current.json');
+    fs.writeFileSync(real, 'old');
+    fs.symlinkSync('ckpt-0001.json', link);
+    replaceFileAtomically(link, 'new');
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(real, 'utf8')).toBe('new');
+  });
+
+  it('fails with the path in context when the target is a directory, leaving no temp file', () => {
+    const target = path.join(dir, 'taken');
+    fs.mkdirSync(target);
+    let error: unknown;
+    try {
+      replaceFileAtomically(target, 'data');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DurableFsError);
+    expect((error as Error).message).toBe(`replace file ${target}`);
+    expect(((error as Error).cause as NodeJS.ErrnoException).code).toMatch(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect(fs.readdirSync(dir)).toEqual(['taken']);
+  });
+
+  it('fails when the directory does not exist', () => {
+    expect(() => replaceFileAtomically(path.join(dir, 'missing', 'f.json'), 'x')).toThrow(DurableFsError);
+  });
+});

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { countedFsync, countedRename, countedWrite } from './durable-operation.js';
+import { DurableFsError } from './durable-fs-error.js';
+import { fsyncDirectory } from './directory.js';
+import { tempFileNameFor } from './temp-file-name.js';
+
+/**
+ * The file a write to `filePath` should replace: the path itself, or, when it
+ * is a symlink, the file the link points to (so the link survives and the
+ * rename stays within the target's file system).
+ */
+function resolveReplaceTarget(filePath: string): { target: string; mode: number | undefined } {
+  let stats: fs.Stats;
+  try {
+    stats = fs.lstatSync(filePath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { target: filePath, mode: undefined };
+    throw error;
+  }
+  if (stats.isSymbolicLink()) {
+    const target = fs.realpathSync(filePath);
+    return { target, mode: fs.statSync(target).mode & 0o7777 };
+  }
+  return { target: filePath, mode: stats.mode & 0o7777 };
+}
+
+function removeQuietly(filePath: string): void {
+  try {
+    fs.rmSync(filePath, { force: true });
+  } catch {
+    // The original failure matters more; a leftover temp file is cleaned up later.
+  }
+}
+
+/**
+ * Replaces the contents of `filePath` atomically and durably: a temp file in
+ * the same directory is written, fsynced, renamed over the target, and the
+ * directory is fsynced. At every instant the target holds either its old or
+ * its new contents, complete. An existing file's permission bits are kept.
+ * A crash leaves at most a temp file behind (`removeStaleTempFiles`).
+ */
+export function replaceFileAtomically(filePath: string, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let tempPath: string | undefined;
+  try {
+    const { target, mode } = resolveReplaceTarget(filePath);
+    const dir = path.dirname(target);
+    tempPath = path.join(dir, tempFileNameFor(path.basename(target)));
+    const fd = fs.openSync(tempPath, 'wx', mode ?? 0o666);
+    try {
+      // The create mode is filtered by the umask; an existing file's mode is not.
+      if (mode !== undefined) fs.fchmodSync(fd, mode);
+      countedWrite(fd, bytes, 'write', tempPath);
+      countedFsync(fd, tempPath);
+    } finally {
+      fs.closeSync(fd);
+    }
+    countedRename(tempPath, target);
+    tempPath = undefined;
+    fsyncDirectory(dir);
+  } catch (cause) {
+    if (tempPath !== undefined) removeQuietly(tempPath);
+    throw new DurableFsError(`replace file ${filePath}`, { cause });
+  }
+}

@@ -1,0 +1,266 @@
+// The executor: the only code in this package that does I/O for a control
+// command. It sequences DESIGN.md's steps and leaves every decision to the
+// pure functions it calls, so the order of durable operations is readable
+// top to bottom in `commitControlCommand`.
+import { appendAuditRow, repairTornTail, replayAuditLog, type AuditReplay } from '@tau/audit-log';
+import { CheckpointRestoreError, loadCheckpoint, loadCheckpointWithFallback } from '@tau/checkpoint-store';
+import { replaceFileAtomically } from '@tau/durable-fs';
+import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
+import {
+  formatErrorChain,
+  serializeControlState,
+  serializeRecoveryReport,
+  type ControlReport,
+  type ControlState,
+  type RecoveryReport,
+} from '@tau/schemas';
+import { buildAuditRow, buildNextControlState, type CommitRecordInput } from './commit-records.js';
+import { authorizeControlCommand } from './control-authorization.js';
+import { RecoveryGuardrailError, RollbackCheckpointLoadError } from './control-errors.js';
+import { buildControlReport, renderControlReportText } from './control-report.js';
+import { parseControlRequest, type ControlRequest } from './control-request.js';
+import { reconcileControlState, type ReconciledControlState } from './control-state-reconcile.js';
+import { detectCrash } from './crash-detection.js';
+import { decideLifecycleTransition, type LifecycleTransition } from './lifecycle-transition.js';
+import { buildRecoveryReport, type RestoredCheckpoint } from './recovery-report-builder.js';
+import { stateDirPaths, type StateDirPaths } from './state-dir-paths.js';
+import { withStateDirLock } from './state-dir-lock-scope.js';
+import { loadStateDirSnapshot, type StateDirSnapshot } from './state-dir-snapshot.js';
+import { describeTornTailLeft, describeTornTailRepaired } from './torn-tail-diagnostics.js';
+
+/** Diagnostic every dry run ends with. */
+export const DRY_RUN_DIAGNOSTIC = 'dry run: nothing written';
+
+/** What one control command did, ready for the CLI to print. */
+export interface ControlOutcome {
+  /** The `--json` document (serialize with @tau/schemas `serializeControlReport`). */
+  report: ControlReport;
+  /** The one-line text output, without a newline. */
+  text: string;
+  /** The recovery report `resume` wrote (or, in a dry run, would write). */
+  recoveryReport?: RecoveryReport;
+  /**
+   * Everything the operator should read: for `resume` the recovery report's
+   * diagnostics; otherwise this command's findings (torn audit tail,
+   * reconciliation). Empty when there is nothing to say.
+   */
+  diagnostics: string[];
+}
+
+/** Test seams of the executor. */
+export interface ControlCommandOptions {
+  /** The clock (unix ms) for every timestamp one command writes; `Date.now` by default. */
+  now?: () => number;
+}
+
+/** Everything a command decided before it writes anything. */
+interface ControlPlan {
+  request: ControlRequest;
+  principal: string;
+  paths: StateDirPaths;
+  snapshot: StateDirSnapshot;
+  /** Undefined only for `status` when the log could not be replayed (reported in `diagnostics`). */
+  replay: AuditReplay | undefined;
+  reconciled: ReconciledControlState;
+  transition: LifecycleTransition;
+  rollbackCheckpointRunId: string | null;
+  crashDetected: boolean;
+  restored: RestoredCheckpoint | null;
+  /** Findings so far, in the order the operator should read them. */
+  diagnostics: string[];
+}
+
+/**
+ * Runs one control command (`status`, `pause`, `resume`, `cancel`,
+ * `rollback <checkpoint>`, `resume --dry-run`) in DESIGN.md's order:
+ * resolve the principal; authorize (before touching the state directory);
+ * unless `status` or a dry run, create the directory, take its lock and
+ * remove dead writers' temp files; load the artifacts; replay the audit log;
+ * reconcile; decide (rollback checkpoint validated, resume's crash detection
+ * and checkpoint restore); then commit: quarantine a torn audit tail, write
+ * the recovery report (resume), append the audit row (the commit point),
+ * replace the control state. Every failure before the commit writes nothing.
+ *
+ * @param env read only to resolve the local principal.
+ * @throws UsageError (2), AuthorizationDeniedError (3), RecoveryGuardrailError (4),
+ *   StateDirBusyError (5), anything else (1): see `exitCodeForError`.
+ */
+export async function runControlCommand(
+  request: ControlRequest,
+  env: PrincipalEnvironment = process.env,
+  options: ControlCommandOptions = {},
+): Promise<ControlOutcome> {
+  const valid = parseControlRequest(request);
+  const principal = resolvePrincipal(valid.principal, env);
+  await authorizeControlCommand(valid.rbacPolicyPath, principal, valid.action, actionKeyFor(valid.action));
+  const paths = stateDirPaths(valid.stateDir);
+  const now = options.now ?? Date.now;
+  if (valid.action === 'status') return reportStatus(planControlCommand(valid, principal, paths));
+  if (valid.dryRun === true) return reportDryRun(planControlCommand(valid, principal, paths), now());
+  return withStateDirLock(valid.stateDir, valid.action, () =>
+    commitControlCommand(planControlCommand(valid, principal, paths), now),
+  );
+}
+
+/** Loads, replays, reconciles and decides; reads only (checkpoints included), never writes. */
+function planControlCommand(request: ControlRequest, principal: string, paths: StateDirPaths): ControlPlan {
+  const snapshot = loadStateDirSnapshot(paths);
+  const diagnostics: string[] = [];
+  let replay: AuditReplay | undefined;
+  if (request.action === 'status') {
+    // Tau's status never reads the log; a bad row must not blind the operator's first look.
+    try {
+      replay = replayAuditLog(paths.controlAudit);
+    } catch (error) {
+      diagnostics.push(`audit log not replayed, control state shown as on disk: ${formatErrorChain(error)}`);
+    }
+  } else {
+    replay = replayAuditLog(paths.controlAudit);
+  }
+  if (replay?.torn_tail != null && (request.action === 'status' || request.dryRun === true)) {
+    diagnostics.push(describeTornTailLeft(replay.torn_tail));
+  }
+  const reconciled =
+    replay === undefined
+      ? { state: snapshot.controlState, diagnostics: [], rolledForward: false }
+      : reconcileControlState(snapshot.controlState, replay);
+  diagnostics.push(...reconciled.diagnostics);
+  const transition = decideLifecycleTransition(request.action, reconciled.state, request.rollbackCheckpoint);
+  const rollbackCheckpointRunId =
+    request.action === 'rollback' ? loadRollbackCheckpointRunId(request.rollbackCheckpoint ?? '') : null;
+  const crashDetected = request.action === 'resume' && detectCrash(reconciled.state, snapshot.trainingStatus);
+  const restored = crashDetected ? restoreCheckpoint(paths) : null;
+  return {
+    request,
+    principal,
+    paths,
+    snapshot,
+    replay,
+    reconciled,
+    transition,
+    rollbackCheckpointRunId,
+    crashDetected,
+    restored,
+    diagnostics,
+  };
+}
+
+function loadRollbackCheckpointRunId(checkpointPath: string): string {
+  try {
+    return loadCheckpoint(checkpointPath).header.run_id;
+  } catch (cause) {
+    throw new RollbackCheckpointLoadError(checkpointPath, { cause });
+  }
+}
+
+function restoreCheckpoint(paths: StateDirPaths): RestoredCheckpoint {
+  try {
+    const { checkpoint, source, diagnostics } = loadCheckpointWithFallback(
+      paths.primaryCheckpoint,
+      paths.fallbackCheckpoint,
+    );
+    const { run_id, global_step, optimizer_step } = checkpoint.header;
+    return { source, run_id, global_step, optimizer_step, diagnostics: [...diagnostics] };
+  } catch (cause) {
+    if (cause instanceof CheckpointRestoreError) {
+      throw new RecoveryGuardrailError(paths.primaryCheckpoint, paths.fallbackCheckpoint, { cause });
+    }
+    throw cause;
+  }
+}
+
+function commitInput(plan: ControlPlan, nowUnixMs: number): CommitRecordInput {
+  const action = plan.request.action;
+  if (action === 'status') throw new Error('status commits nothing');
+  return {
+    nowUnixMs,
+    principal: plan.principal,
+    action,
+    actionKey: actionKeyFor(action),
+    transition: plan.transition,
+    recoveryCheckpointSource: plan.restored?.source ?? null,
+  };
+}
+
+function recoveryReportOf(plan: ControlPlan, nowUnixMs: number, diagnostics: string[]): RecoveryReport {
+  return buildRecoveryReport({
+    recoveredAtUnixMs: nowUnixMs,
+    principal: plan.principal,
+    priorControlState: plan.reconciled.state,
+    trainingStatus: plan.snapshot.trainingStatus,
+    replayedActions: plan.replay?.replayed_actions ?? [],
+    crashDetected: plan.crashDetected,
+    restored: plan.restored,
+    additionalDiagnostics: diagnostics,
+  });
+}
+
+function outcomeOf(
+  plan: ControlPlan,
+  controlState: ControlState | undefined,
+  recoveryReport: RecoveryReport | undefined,
+  diagnostics: string[],
+): ControlOutcome {
+  const report = buildControlReport({
+    stateDir: plan.request.stateDir,
+    action: plan.request.action,
+    principal: plan.principal,
+    transition: plan.transition,
+    rollbackCheckpointRunId: plan.rollbackCheckpointRunId,
+    recoveryReport,
+    controlState,
+    trainingStatus: plan.snapshot.trainingStatus,
+  });
+  const outcome: ControlOutcome = { report, text: renderControlReportText(report), diagnostics };
+  if (plan.request.action === 'resume' && recoveryReport !== undefined) outcome.recoveryReport = recoveryReport;
+  return outcome;
+}
+
+function reportStatus(plan: ControlPlan): ControlOutcome {
+  return outcomeOf(plan, plan.reconciled.state, plan.snapshot.recoveryReport, plan.diagnostics);
+}
+
+/** A dry run reports what a resume would write, and writes nothing. */
+function reportDryRun(plan: ControlPlan, nowUnixMs: number): ControlOutcome {
+  const diagnostics = [...plan.diagnostics, DRY_RUN_DIAGNOSTIC];
+  const recoveryReport = recoveryReportOf(plan, nowUnixMs, diagnostics);
+  // No append, so no audit head to record: the state shown leaves `audit_head` out.
+  const controlState = buildNextControlState(commitInput(plan, nowUnixMs), undefined);
+  return outcomeOf(plan, controlState, recoveryReport, recoveryReport.diagnostics);
+}
+
+/**
+ * The commit, in DESIGN.md's order. Each step is durable before the next
+ * starts; a crash between any two leaves a state the next command recovers
+ * from (README.md, "Crash points").
+ */
+function commitControlCommand(plan: ControlPlan, now: () => number): ControlOutcome {
+  if (plan.replay === undefined) throw new Error('a mutating command needs a replayed audit log');
+  const nowUnixMs = now();
+  const diagnostics: string[] = [];
+  // 1. A torn tail first: appending after it would glue our row onto the torn bytes.
+  const tornTail = plan.replay.torn_tail;
+  if (tornTail !== null) {
+    const repair = repairTornTail(plan.paths.controlAudit, now);
+    if (repair !== null) diagnostics.push(describeTornTailRepaired(tornTail, repair));
+  }
+  diagnostics.push(...plan.diagnostics);
+  // 2. The recovery report (resume only), atomically replaced.
+  let recoveryReport = plan.snapshot.recoveryReport;
+  if (plan.request.action === 'resume') {
+    recoveryReport = recoveryReportOf(plan, nowUnixMs, diagnostics);
+    replaceFileAtomically(plan.paths.recoveryReport, serializeRecoveryReport(recoveryReport));
+  }
+  // 3. The audit row: the commit point.
+  const input = commitInput(plan, nowUnixMs);
+  const head = appendAuditRow(plan.paths.controlAudit, buildAuditRow(input), plan.replay.head);
+  // 4. The control state, recording the new audit head.
+  const controlState = buildNextControlState(input, head);
+  replaceFileAtomically(plan.paths.controlState, serializeControlState(controlState));
+  return outcomeOf(
+    plan,
+    controlState,
+    recoveryReport,
+    plan.request.action === 'resume' && recoveryReport !== undefined ? recoveryReport.diagnostics : diagnostics,
+  );
+}

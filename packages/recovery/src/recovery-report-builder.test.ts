@@ -1,0 +1,110 @@
+import type { ControlState, TrainingStatus } from '@tau/schemas';
+import { describe, expect, it } from 'vitest';
+import { buildRecoveryReport, NO_CRASH_DIAGNOSTIC, type RecoveryReportInput } from './recovery-report-builder.js';
+
+const RUNNING: ControlState = {
+  schema_version: 1,
+  updated_unix_ms: 10,
+  lifecycle_state: 'running',
+  last_action: 'resume',
+  principal: 'local:alice',
+  rollback_checkpoint: null,
+};
+
+const TRAINING: TrainingStatus = {
+  schema_version: 1,
+  updated_unix_ms: 10,
+  run_state: 'running',
+  model_ref: 'm',
+  store_path: 's',
+  total_rollouts: 1,
+  succeeded: 1,
+  failed: 0,
+  cancelled: 0,
+};
+
+function input(overrides: Partial<RecoveryReportInput>): RecoveryReportInput {
+  return {
+    recoveredAtUnixMs: 1_234,
+    principal: 'local:rl-operator',
+    priorControlState: RUNNING,
+    trainingStatus: TRAINING,
+    replayedActions: ['pause', 'resume'],
+    crashDetected: true,
+    restored: { source: 'primary', run_id: 'run-1', global_step: 40, optimizer_step: 20, diagnostics: [] },
+    ...overrides,
+  };
+}
+
+describe('buildRecoveryReport', () => {
+  it('a crash restored from the primary', () => {
+    expect(buildRecoveryReport(input({}))).toEqual({
+      schema_version: 1,
+      recovered_at_unix_ms: 1_234,
+      principal: 'local:rl-operator',
+      crash_detected: true,
+      prior_lifecycle_state: 'running',
+      prior_training_state: 'running',
+      replayed_audit_events: 2,
+      replayed_actions: ['pause', 'resume'],
+      checkpoint_source: 'primary',
+      checkpoint_run_id: 'run-1',
+      checkpoint_global_step: 40,
+      checkpoint_optimizer_step: 20,
+      diagnostics: [],
+    });
+  });
+
+  it.each<[string, Partial<RecoveryReportInput>, Record<string, unknown>]>([
+    [
+      'fallback: the primary failure leads the diagnostics, ours follow',
+      {
+        restored: {
+          source: 'fallback',
+          run_id: 'run-0',
+          global_step: 30,
+          optimizer_step: 15,
+          diagnostics: ['primary checkpoint load failed: parse checkpoint JSON x'],
+        },
+        additionalDiagnostics: ['audit log had a torn final line'],
+      },
+      {
+        checkpoint_source: 'fallback',
+        checkpoint_run_id: 'run-0',
+        diagnostics: ['primary checkpoint load failed: parse checkpoint JSON x', 'audit log had a torn final line'],
+      },
+    ],
+    [
+      'no crash: no checkpoint fields, Tau diagnostic',
+      { crashDetected: false, restored: null },
+      {
+        crash_detected: false,
+        checkpoint_source: null,
+        checkpoint_run_id: null,
+        checkpoint_global_step: null,
+        checkpoint_optimizer_step: null,
+        diagnostics: [NO_CRASH_DIAGNOSTIC],
+      },
+    ],
+    [
+      'no crash ignores a restore passed by mistake',
+      { crashDetected: false },
+      { checkpoint_source: null, diagnostics: [NO_CRASH_DIAGNOSTIC] },
+    ],
+    [
+      'missing control state and status',
+      { priorControlState: undefined, trainingStatus: undefined, crashDetected: false, restored: null },
+      { prior_lifecycle_state: 'missing', prior_training_state: null },
+    ],
+    ['empty log', { replayedActions: [] }, { replayed_audit_events: 0, replayed_actions: [] }],
+  ])('%s', (_name, overrides, expected) => {
+    expect(buildRecoveryReport(input(overrides))).toMatchObject(expected);
+  });
+
+  it('does not share the replayed actions array', () => {
+    const replayedActions = ['pause'];
+    const report = buildRecoveryReport(input({ replayedActions }));
+    replayedActions.push('resume');
+    expect(report.replayed_actions).toEqual(['pause']);
+  });
+});

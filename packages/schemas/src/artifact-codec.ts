@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import type * as z from 'zod/mini';
+import {
+  ArtifactParseError,
+  ArtifactReadError,
+  ArtifactSerializeError,
+  ArtifactValidationError,
+  UnsupportedSchemaVersionError,
+  type ArtifactKind,
+} from './artifact-errors.js';
+import { describeFieldProblems, describeZodIssue, fieldProblemsFromIssues } from './field-problems.js';
+import { parseJsonStrict } from './strict-json.js';
+
+/** Validates an already-parsed JSON value; the error names each failing field and what was expected. */
+export function validateJsonValue<S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value, { error: describeZodIssue });
+  if (result.success) return result.data as z.infer<S>;
+  const problems = fieldProblemsFromIssues(result.error.issues);
+  throw new ArtifactValidationError(describeFieldProblems(problems), problems);
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses an artifact's text the way Tau reads it: strict JSON, then the schema
+ * version (checked first, so a newer file reports its version, not some field
+ * it renamed), then the rest of the schema.
+ */
+export function parseArtifactText<S extends z.ZodMiniType>(
+  kind: ArtifactKind,
+  schema: S,
+  expectedVersion: number,
+  text: string,
+  path: string,
+): z.infer<S> {
+  let value: unknown;
+  try {
+    value = parseJsonStrict(text);
+  } catch (error) {
+    throw new ArtifactParseError(kind, path, { cause: error });
+  }
+  if (isJsonObject(value)) {
+    const version = value['schema_version'];
+    // Only a well-typed version can be "unsupported"; anything else is a schema error below.
+    if (typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 && version !== expectedVersion) {
+      throw new UnsupportedSchemaVersionError(kind, version, expectedVersion, path);
+    }
+  }
+  try {
+    return validateJsonValue(schema, value);
+  } catch (error) {
+    throw new ArtifactParseError(kind, path, { cause: error });
+  }
+}
+
+// fatal: reject invalid UTF-8 as serde does; ignoreBOM: keep a BOM so the parser can name it.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The file's text, or `undefined` when it does not exist; other failures throw `ArtifactReadError`. */
+export function readArtifactFileText(kind: ArtifactKind, path: string): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ArtifactReadError(kind, path, { cause: error });
+  }
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    throw new ArtifactReadError(kind, path, { cause: new Error('file is not valid UTF-8') });
+  }
+}
+
+/** Validates a value before it is written, so we never produce a file Tau cannot read. */
+export function validateForWrite<S extends z.ZodMiniType>(artifact: string, schema: S, value: unknown): z.infer<S> {
+  try {
+    return validateJsonValue(schema, value);
+  } catch (error) {
+    throw new ArtifactSerializeError(artifact, { cause: error });
+  }
+}

@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { F64Value, orderKeys, writeTauJson, type TauJsonValue } from './tau-json-writer.js';
+
+// JSON values whose numbers are all safe integers: there serde_json and JSON.stringify agree byte for byte.
+const integerJson = fc.letrec<{ value: TauJsonValue }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    fc.maxSafeInteger(),
+    fc.string({ unit: 'binary' }),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.string(), tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+
+describe('writeTauJson', () => {
+  it('writes pretty JSON like serde_json::to_string_pretty', () => {
+    const value = { a: 1, b: [], c: {}, d: ['x', { e: null }], f: true };
+    expect(writeTauJson(value, 'pretty')).toBe(
+      '{\n  "a": 1,\n  "b": [],\n  "c": {},\n  "d": [\n    "x",\n    {\n      "e": null\n    }\n  ],\n  "f": true\n}',
+    );
+  });
+
+  it('writes compact JSON like serde_json::to_string', () => {
+    expect(writeTauJson({ a: [1, 'two'], b: { c: null } }, 'compact')).toBe('{"a":[1,"two"],"b":{"c":null}}');
+  });
+
+  it('escapes strings as serde_json does: quotes, backslash, control characters; keeps non-ASCII raw', () => {
+    expect(writeTauJson('q"b\\n\n t\t c\u0001 d\u007f é \u2028', 'compact')).toBe('"q\\"b\\\\n\\n t\\t c\\u0001 d\u007f é \u2028"');
+  });
+
+  it('writes f64 markers in serde layout and plain non-integers as f64', () => {
+    expect(writeTauJson({ loss: new F64Value(1), kl: 0.5, big: 1e300 }, 'compact')).toBe('{"loss":1.0,"kl":0.5,"big":1e300}');
+  });
+
+  it('matches JSON.stringify for any JSON with safe integers', () => {
+    fc.assert(
+      fc.property(integerJson, (value) => {
+        expect(writeTauJson(value, 'pretty')).toBe(JSON.stringify(value, null, 2));
+        expect(writeTauJson(value, 'compact')).toBe(JSON.stringify(value));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('orderKeys', () => {
+  it('puts known keys first in the given order, then unknown keys in their original order', () => {
+    const ordered = orderKeys({ z: 1, b: 2, extra: 3, a: 4, skipped: undefined }, ['a', 'b', 'missing', 'skipped']);
+    expect(Object.keys(ordered)).toEqual(['a', 'b', 'z', 'extra']);
+  });
+
+  it('keeps a `__proto__` key from a parsed file as an ordinary key', () => {
+    const parsed = JSON.parse('{"a": 1, "__proto__": {"polluted": true}}') as Record<string, unknown>;
+    const ordered = orderKeys(parsed, ['a']);
+    expect(writeTauJson(ordered, 'compact')).toBe('{"a":1,"__proto__":{"polluted":true}}');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('drops a known key when the converter returns undefined', () => {
+    const ordered = orderKeys({ a: null, b: 1 }, ['a', 'b'], (_key, value) => (value === null ? undefined : (value as TauJsonValue)));
+    expect(ordered).toEqual({ b: 1 });
+  });
+});
