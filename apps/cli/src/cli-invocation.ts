@@ -7,12 +7,10 @@ export interface DoctorInvocation extends SharedOptions {
   readonly kind: 'doctor';
 }
 
-/** `tau-po audit verify|repair|timeline`. */
-export interface AuditInvocation {
+/** `tau-po audit verify|repair|timeline` (repair is authorized, so it has a policy and principal too). */
+export interface AuditInvocation extends SharedOptions {
   readonly kind: 'audit';
   readonly subcommand: 'verify' | 'repair' | 'timeline';
-  readonly stateDir: string;
-  readonly json: boolean;
 }
 
 /** `tau-po checkpoint inspect|verify <file>`. */

@@ -1,15 +1,8 @@
 // `tau-po rbac check <action>` and `tau-po rbac whoami`: the decisions a
-// control command would get, without touching any state directory.
-import {
-  actionKeyFor,
-  buildRbacCheckReport,
-  CONTROL_ACTION_KEYS,
-  loadRbacPolicy,
-  resolvePrincipal,
-  type RbacCheckReport,
-} from '@tau/rbac';
-import { UsageError } from '@tau/recovery';
-import { formatErrorChain, type ControlAction } from '@tau/schemas';
+// control command would get (@tau/recovery decides), printed as text or JSON.
+import { RbacPolicyMissingError, type RbacCheckReport } from '@tau/rbac';
+import { rbacCheckCommand, rbacWhoamiCommand } from '@tau/recovery';
+import { formatErrorChain } from '@tau/schemas';
 import type { RbacCheckInvocation, RbacWhoamiInvocation } from './cli-invocation.js';
 import type { CommandOutcome } from './command-outcome.js';
 import type { Environment } from './control-environment.js';
@@ -17,21 +10,7 @@ import { CONTROL_ACTIONS } from './control-option-table.js';
 
 const EXIT_DENIED = 3;
 
-/**
- * The action key for what the operator typed: an action name (`pause`) or
- * any action key (`control:rl:pause`, or a key a policy names).
- *
- * @throws UsageError for anything else.
- */
-export function actionKeyForArgument(argument: string): string {
-  if ((CONTROL_ACTIONS as readonly string[]).includes(argument)) return actionKeyFor(argument as ControlAction);
-  if (/^[^\s:]+(:[^\s:]+)+$/.test(argument)) return argument;
-  throw new UsageError(
-    `unknown action '${argument}'; give one of ${CONTROL_ACTIONS.join(', ')} or an action key such as control:rl:pause`,
-  );
-}
-
-/** One decision as one text line. */
+/** One decision as one text line (`none` for an absent role or pattern, as Tau prints absent values). */
 export function renderRbacCheckText(report: RbacCheckReport): string {
   return [
     'rbac check:',
@@ -45,65 +24,67 @@ export function renderRbacCheckText(report: RbacCheckReport): string {
   ].join(' ');
 }
 
-/** `rbac check`: exit 0 when allowed, 3 when denied; the decision is printed either way. */
+/** Why everything is denied, when the policy file is missing (stderr: an explanation, not data). */
+function missingPolicyNotice(reports: readonly RbacCheckReport[], policyPath: string): { stderrNotice?: string } {
+  return reports.some((report) => report.reason_code === 'deny_policy_missing')
+    ? { stderrNotice: formatErrorChain(new RbacPolicyMissingError(policyPath)) }
+    : {};
+}
+
+/**
+ * `rbac check`: the decision on stdout either way (it is the answer, not a
+ * failure); exit 0 when allowed, 3 when denied, like a control command.
+ */
 export async function runRbacCheck(invocation: RbacCheckInvocation, env: Environment): Promise<CommandOutcome> {
-  const actionKey = actionKeyForArgument(invocation.action);
-  const principal = resolvePrincipal(invocation.principal, env);
-  const authorizer = await loadRbacPolicy(invocation.rbacPolicyPath);
-  const decision = await authorizer.decide(principal, actionKey);
-  const report = buildRbacCheckReport(principal, actionKey, decision, invocation.rbacPolicyPath);
+  const report = await rbacCheckCommand(
+    {
+      rbacPolicyPath: invocation.rbacPolicyPath,
+      action: invocation.action,
+      ...(invocation.principal === undefined ? {} : { principal: invocation.principal }),
+    },
+    env,
+  );
   return {
     stdout: invocation.json ? JSON.stringify(report, null, 2) : renderRbacCheckText(report),
     exitCode: report.allowed ? 0 : EXIT_DENIED,
-    ...(authorizer.missingPolicyError === null ? {} : { stderrNotice: formatErrorChain(authorizer.missingPolicyError) }),
+    ...missingPolicyNotice([report], invocation.rbacPolicyPath),
   };
 }
 
 /** The `rbac whoami --json` document. */
 export interface RbacWhoamiReport {
   principal: string;
-  /** `given` (flag or variable) or `local` (resolved from TAU_RBAC_LOCAL_ACTOR, USER, LOGNAME). */
-  principal_source: 'given' | 'local';
+  /** `given` (flag or variable) or `local` (from TAU_RBAC_LOCAL_ACTOR, USER, LOGNAME). */
+  source: 'given' | 'local';
   policy_path: string;
-  policy_missing: boolean;
+  /** The decision for each control action, in Tau's order. */
   decisions: RbacCheckReport[];
 }
 
-/** `rbac whoami`: the principal and its decision for each control action (exit 0). */
+/** `rbac whoami`: who a control command would act as, and what the policy lets it do (exit 0). */
 export async function runRbacWhoami(invocation: RbacWhoamiInvocation, env: Environment): Promise<CommandOutcome> {
-  const principal = resolvePrincipal(invocation.principal, env);
-  const authorizer = await loadRbacPolicy(invocation.rbacPolicyPath);
+  const { principal, source } = rbacWhoamiCommand(invocation.principal, env);
   const decisions: RbacCheckReport[] = [];
   for (const action of CONTROL_ACTIONS) {
-    const actionKey = CONTROL_ACTION_KEYS[action];
-    decisions.push(
-      buildRbacCheckReport(principal, actionKey, await authorizer.decide(principal, actionKey), invocation.rbacPolicyPath),
-    );
+    decisions.push(await rbacCheckCommand({ rbacPolicyPath: invocation.rbacPolicyPath, action, principal }, env));
   }
-  const report: RbacWhoamiReport = {
-    principal,
-    principal_source: (invocation.principal ?? '').trim() === '' ? 'local' : 'given',
-    policy_path: invocation.rbacPolicyPath,
-    policy_missing: authorizer.policyMissing,
-    decisions,
-  };
+  const report: RbacWhoamiReport = { principal, source, policy_path: invocation.rbacPolicyPath, decisions };
   return {
     stdout: invocation.json ? JSON.stringify(report, null, 2) : renderRbacWhoamiText(report),
     exitCode: 0,
-    ...(authorizer.missingPolicyError === null ? {} : { stderrNotice: formatErrorChain(authorizer.missingPolicyError) }),
+    ...missingPolicyNotice(decisions, invocation.rbacPolicyPath),
   };
 }
 
 /** whoami as text: the principal line, then one line per action. */
 export function renderRbacWhoamiText(report: RbacWhoamiReport): string {
-  const lines = [
-    `principal=${report.principal} (${report.principal_source}) policy_path=${report.policy_path}` +
-      (report.policy_missing ? ' (missing: every action is denied)' : ''),
-  ];
+  const lines = [`principal=${report.principal} source=${report.source} policy_path=${report.policy_path}`];
   for (const decision of report.decisions) {
     const match =
-      decision.matched_role === null ? '' : ` role=${decision.matched_role} pattern=${decision.matched_pattern ?? 'none'}`;
-    lines.push(`  ${decision.action} ${decision.allowed ? 'allowed' : 'denied'} ${decision.reason_code}${match}`);
+      decision.matched_role === null
+        ? ''
+        : ` matched_role=${decision.matched_role} matched_pattern=${decision.matched_pattern ?? 'none'}`;
+    lines.push(`  ${decision.action} allowed=${decision.allowed} reason_code=${decision.reason_code}${match}`);
   }
   return lines.join('\n');
 }

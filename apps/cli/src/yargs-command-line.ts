@@ -263,12 +263,8 @@ function auditCommands(argv: Argv, env: Environment, capture: Capture): Argv {
     argv.command(
       name,
       describe,
-      (inner) => addSharedOptions(inner, { stateDir: true }).example(example, ''),
-      (args) =>
-        capture(() => {
-          const shared = resolveSharedOptions(sharedArgvOf(args), env);
-          return { kind: 'audit', subcommand: name, stateDir: shared.stateDir, json: shared.json };
-        }),
+      (inner) => addSharedOptions(inner, name === 'repair' ? ALL_SHARED : { stateDir: true }).example(example, ''),
+      (args) => capture(() => ({ kind: 'audit', subcommand: name, ...resolveSharedOptions(sharedArgvOf(args), env) })),
     );
   sub('verify', 'check the hash chain and the control state head: finds edits, deletions, truncation',
     'tau-po audit verify --state-dir .tau/training --json');
@@ -312,7 +308,7 @@ function rbacCommands(argv: Argv, env: Environment, capture: Capture): Argv {
       addSharedOptions(inner, { rbacPolicy: true, principal: true })
         .positional('action', {
           type: 'string',
-          describe: `${CONTROL_ACTIONS.join('|')} or an action key such as control:rl:pause`,
+          describe: `${CONTROL_ACTIONS.join('|')} or its action key, such as control:rl:pause`,
         })
         .example('tau-po rbac check resume --principal local:rl-operator --rbac-policy .tau/security/rbac.json', ''),
     (args) =>

@@ -84,6 +84,22 @@ const enum Key {
   Timestamp,
 }
 
+/** The keys of an audit row in the order Tau (and `serializeAuditRow`) writes them. */
+const KEYS_IN_WRITE_ORDER: { bytes: Uint8Array; key: Key }[] = [
+  ['schema_version', Key.Other],
+  ['timestamp_unix_ms', Key.Timestamp],
+  ['principal', Key.Principal],
+  ['action', Key.Action],
+  ['action_key', Key.Other],
+  ['lifecycle_state', Key.LifecycleState],
+  ['idempotent', Key.Idempotent],
+  ['rollback_checkpoint', Key.Other],
+  ['recovery_checkpoint_source', Key.Other],
+  ['prev_sha256', Key.PrevSha256],
+  ['os_user', Key.Other],
+  ['host', Key.Other],
+].map(([text, key]) => ({ bytes: bytesOf(text as string), key: key as Key }));
+
 function rangeEquals(buf: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
   if (end - start !== expected.length) return false;
   for (let i = 0; i < expected.length; i += 1) {
@@ -189,12 +205,26 @@ export class AuditRowScanner {
     const { buf } = this;
     i = this.skipWhitespace(i + 1);
     if (this.peek(i) === CLOSE_BRACE) return i + 1;
-    for (;;) {
+    for (let position = 0; ; position += 1) {
       if (this.peek(i) !== QUOTE) return -1;
       const keyStart = i + 1;
-      i = this.scanString(i);
-      if (i < 0 || this.escaped) return -1;
-      const key = classifyKey(buf, keyStart, i - 1);
+      let key: Key;
+      // Rows written by Tau or by us have their keys in one order: try the key
+      // expected at this position first (an exact byte match, closing quote
+      // included), and scan and classify the key only when it differs.
+      const expected = KEYS_IN_WRITE_ORDER[position];
+      if (
+        expected !== undefined &&
+        this.peek(keyStart + expected.bytes.length) === QUOTE &&
+        rangeEquals(buf, keyStart, keyStart + expected.bytes.length, expected.bytes)
+      ) {
+        key = expected.key;
+        i = keyStart + expected.bytes.length + 1;
+      } else {
+        i = this.scanString(i);
+        if (i < 0 || this.escaped) return -1;
+        key = classifyKey(buf, keyStart, i - 1);
+      }
       i = this.skipWhitespace(i);
       if (this.peek(i) !== COLON) return -1;
       i = this.skipWhitespace(i + 1);

@@ -174,7 +174,7 @@ export class StreamingJsonScanner {
             ) {
               state = S_STRING;
             } else {
-              throw this.error(`invalid escape \\${String.fromCharCode(byte)} in a string`, i);
+              throw this.error(`invalid escape (${describeByte(byte)} after a backslash) in a string`, i);
             }
             i += 1;
             continue;

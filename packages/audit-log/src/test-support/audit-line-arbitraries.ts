@@ -46,7 +46,7 @@ type Mutation =
   | { kind: 'duplicate'; key: string; value: string }
   | { kind: 'big-integer'; literal: string }
   | { kind: 'bom' }
-  | { kind: 'invalid-utf8'; at: number; bytes: number[] }
+  | { kind: 'invalid-utf8'; at: number; bytes: readonly number[] }
   | { kind: 'cut'; at: number }
   | { kind: 'flip'; at: number; byte: number }
   | { kind: 'array' }

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runControlCommand } from './control-command.js';
+import { diagnoseStateDir, renderDoctorReport, type DoctorReport } from './state-dir-doctor.js';
+import { killChild, startLockHolder } from './test-support/child-process-runners.js';
+import {
+  checkpointText,
+  createWorkspace,
+  OPERATOR,
+  removeWorkspace,
+  snapshotDirectory,
+  writeStateFile,
+  writeTrainingStatus,
+  type Workspace,
+} from './test-support/state-dir-fixture.js';
+
+let ws: Workspace;
+beforeEach(() => {
+  ws = createWorkspace();
+});
+afterEach(() => removeWorkspace(ws));
+
+const doctor = (principal = OPERATOR): Promise<DoctorReport> =>
+  diagnoseStateDir({ stateDir: ws.stateDir, rbacPolicyPath: ws.policyPath, principal }, {});
+
+function check(report: DoctorReport, name: string): { ok: boolean; detail: string } {
+  const found = report.checks.find((c) => c.name === name);
+  if (found === undefined) throw new Error(`no check named ${name}`);
+  return found;
+}
+
+async function crashedRun(): Promise<void> {
+  await runControlCommand({ action: 'resume', stateDir: ws.stateDir, rbacPolicyPath: ws.policyPath, principal: OPERATOR }, {});
+  writeTrainingStatus(ws.stateDir, 'running');
+}
+
+describe('diagnoseStateDir', () => {
+  it('a fresh workspace: resume would succeed, nothing to restore, nothing written', async () => {
+    const report = await doctor();
+    expect(report).toMatchObject({
+      resume_would_succeed: true,
+      resume_crash_detected: false,
+      resume_checkpoint_source: null,
+      resume_exit_code: 0,
+      lock: null,
+    });
+    expect(check(report, 'state directory').detail).toMatch(/does not exist yet/);
+    expect(fs.existsSync(ws.stateDir)).toBe(false);
+  });
+
+  it('crash with a corrupt primary: resume would restore from the fallback', async () => {
+    await crashedRun();
+    writeStateFile(ws.stateDir, 'policy-checkpoint.json', 'not json');
+    writeStateFile(ws.stateDir, 'policy-checkpoint.rollback.json', checkpointText('run-fb'));
+    const before = snapshotDirectory(ws.stateDir);
+    const report = await doctor();
+    expect(snapshotDirectory(ws.stateDir)).toEqual(before);
+    expect(report).toMatchObject({
+      resume_would_succeed: true,
+      resume_crash_detected: true,
+      resume_checkpoint_source: 'fallback',
+      resume_checkpoint_run_id: 'run-fb',
+    });
+    expect(check(report, 'primary checkpoint').ok).toBe(false);
+    expect(check(report, 'fallback checkpoint')).toMatchObject({ ok: true, detail: expect.stringMatching(/^run_id=run-fb /) });
+    expect(check(report, 'crash detection').detail).toMatch(/^crash detected/);
+    expect(renderDoctorReport(report).split('\n').at(-1)).toBe(
+      'resume would succeed: crash detected, restores from the fallback checkpoint (run_id=run-fb)',
+    );
+  });
+
+  it('crash with no usable checkpoint: the guardrail, exit 4', async () => {
+    await crashedRun();
+    const report = await doctor();
+    expect(report.resume_would_succeed).toBe(false);
+    expect(report.resume_exit_code).toBe(4);
+    expect(report.resume_error).toMatch(/^resume recovery guardrail: /);
+    expect(renderDoctorReport(report)).toMatch(/\nresume would fail \(exit 4\): resume recovery guardrail: /);
+  });
+
+  it('reports every broken artifact, not just the first', async () => {
+    await crashedRun();
+    writeStateFile(ws.stateDir, 'recovery-report.json', '[]');
+    fs.appendFileSync(path.join(ws.stateDir, 'control-audit.jsonl'), 'oops\n');
+    const report = await doctor();
+    expect(check(report, 'recovery report').ok).toBe(false);
+    expect(check(report, 'audit log')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^failed to parse training control audit line 2 from /),
+    });
+    expect(check(report, 'control state').ok).toBe(true);
+    expect(report.resume_would_succeed).toBe(false);
+    expect(report.resume_exit_code).toBe(1);
+  });
+
+  it('a denied principal and a missing policy are reported, exit 3', async () => {
+    const denied = await doctor('local:viewer');
+    expect(check(denied, 'authorization')).toMatchObject({ ok: false, detail: expect.stringMatching(/denied reason_code=deny_no_matching_allow/) });
+    expect(denied.resume_exit_code).toBe(3);
+    fs.rmSync(ws.policyPath);
+    const missing = await doctor();
+    expect(check(missing, 'rbac policy')).toMatchObject({ ok: false, detail: expect.stringContaining('does not exist') });
+    expect(missing.resume_exit_code).toBe(3);
+  });
+
+  it('a lock held by a live process makes resume fail (busy), a stale one does not', async () => {
+    await runControlCommand({ action: 'pause', stateDir: ws.stateDir, rbacPolicyPath: ws.policyPath, principal: OPERATOR }, {});
+    const holder = await startLockHolder(ws.stateDir);
+    try {
+      const busy = await doctor();
+      expect(busy).toMatchObject({ resume_would_succeed: false, resume_exit_code: 5 });
+      expect(check(busy, 'lock')).toMatchObject({ ok: false, detail: expect.stringContaining(`pid ${holder.pid}`) });
+    } finally {
+      await killChild(holder);
+    }
+    const stale = await doctor();
+    expect(stale.resume_would_succeed).toBe(true);
+    expect(check(stale, 'lock')).toMatchObject({ ok: true, detail: expect.stringMatching(/^stale: /) });
+  });
+
+  it('an edited audit log shows in the chain check without blocking resume', async () => {
+    const req = { stateDir: ws.stateDir, rbacPolicyPath: ws.policyPath, principal: OPERATOR };
+    await runControlCommand({ ...req, action: 'pause' }, {});
+    await runControlCommand({ ...req, action: 'cancel' }, {});
+    const log = path.join(ws.stateDir, 'control-audit.jsonl');
+    fs.writeFileSync(log, fs.readFileSync(log, 'utf8').replace('"principal":"local:rl-operator"', '"principal":"local:mallory"'));
+    const report = await doctor();
+    expect(check(report, 'audit chain').ok).toBe(false);
+    expect(report.resume_would_succeed).toBe(true);
+  });
+});

@@ -1,0 +1,278 @@
+// `doctor`: everything that would stop a resume, found before the incident.
+// Each artifact is checked on its own (so one broken file does not hide the
+// next), and the verdict comes from running resume itself as a dry run: the
+// same decisions, no second copy of them here.
+import fs from 'node:fs';
+import { replayAuditLog, verifyAuditChain, type AuditReplay } from '@tau/audit-log';
+import { verifyCheckpoint } from '@tau/checkpoint-store';
+import { readStateDirLock, type LockHolder } from '@tau/durable-fs';
+import { actionKeyFor, loadRbacPolicy, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
+import {
+  formatErrorChain,
+  readControlState,
+  readRecoveryReport,
+  readTrainingStatus,
+  type CheckpointSource,
+  type ControlState,
+  type TrainingStatus,
+} from '@tau/schemas';
+import { runControlCommand } from './control-command.js';
+import { EXIT_CODES, exitCodeForError, type ExitCode } from './control-errors.js';
+import { reconcileControlState } from './control-state-reconcile.js';
+import { detectCrash } from './crash-detection.js';
+import { stateDirPaths } from './state-dir-paths.js';
+
+/** Where `doctor` looks, and as whom a resume would run. */
+export interface DoctorRequest {
+  stateDir: string;
+  rbacPolicyPath: string;
+  /** As given; blank or absent resolves to the local principal. */
+  principal?: string;
+}
+
+/** One thing `doctor` checked. */
+export interface DoctorCheck {
+  /** What was checked, e.g. `control state`, `primary checkpoint`. */
+  name: string;
+  /** False when something is wrong with it (it may or may not stop a resume; see `resume_would_succeed`). */
+  ok: boolean;
+  /** What was found, in one line. */
+  detail: string;
+}
+
+/** Everything `doctor` found; `resume_would_succeed` decides its exit status. */
+export interface DoctorReport {
+  state_dir: string;
+  /** The principal a resume would act as. */
+  principal: string;
+  checks: DoctorCheck[];
+  /** Who holds the state-directory lock now (`stale`: the holder is gone), or null. */
+  lock: LockHolder | null;
+  /** True when a resume run now would succeed: its dry run passed and the lock is free or stale. */
+  resume_would_succeed: boolean;
+  /** Whether that resume would find a crash to recover; null when it would fail first. */
+  resume_crash_detected: boolean | null;
+  /** The checkpoint it would restore from; null when no crash (nothing to restore) or when it would fail. */
+  resume_checkpoint_source: CheckpointSource | null;
+  resume_checkpoint_run_id: string | null;
+  /** The error chain the resume would fail with, or null. */
+  resume_error: string | null;
+  /** The exit status that resume would have (0 when it would succeed). */
+  resume_exit_code: ExitCode;
+}
+
+function attempt<T>(body: () => T): { value: T; error?: undefined } | { value?: undefined; error: string } {
+  try {
+    return { value: body() };
+  } catch (error) {
+    return { error: formatErrorChain(error) };
+  }
+}
+
+function describeState(state: ControlState): string {
+  const head = state.audit_head === undefined ? 'no audit head (written by Tau)' : `audit head ${state.audit_head.row_count} rows`;
+  return `lifecycle_state=${state.lifecycle_state} last_action=${state.last_action} principal=${state.principal} rollback_checkpoint=${state.rollback_checkpoint ?? 'none'}; ${head}`;
+}
+
+function describeStatus(status: TrainingStatus): string {
+  return `run_state=${status.run_state} model_ref=${status.model_ref} rollouts=${status.total_rollouts}`;
+}
+
+function describeReplay(replay: AuditReplay): string {
+  const parts = [`${replay.event_count} rows`, `implied lifecycle ${replay.implied_lifecycle_state ?? 'none'}`];
+  if (replay.torn_tail !== null) {
+    parts.push(
+      `torn final line (line ${replay.torn_tail.line}, ${replay.torn_tail.byte_length} bytes): the next mutating command moves it aside`,
+    );
+  }
+  if (replay.warnings.length > 0) parts.push(`${replay.warnings.length} warnings, first: ${replay.warnings[0]}`);
+  return parts.join('; ');
+}
+
+function describeLock(lock: LockHolder | null): DoctorCheck {
+  if (lock === null) return { name: 'lock', ok: true, detail: 'free' };
+  const who = lock.complete ? `pid ${lock.pid} on host ${lock.host} (${lock.command})` : 'an incomplete lock file';
+  const since = new Date(lock.since_unix_ms).toISOString();
+  if (lock.stale) return { name: 'lock', ok: true, detail: `stale: held by ${who} since ${since}, which is gone; the next command takes it over` };
+  return { name: 'lock', ok: false, detail: `held by ${who} since ${since}: a command is running now` };
+}
+
+async function checkRbac(request: DoctorRequest, principal: string): Promise<DoctorCheck[]> {
+  let authorizer;
+  try {
+    authorizer = await loadRbacPolicy(request.rbacPolicyPath);
+  } catch (error) {
+    return [{ name: 'rbac policy', ok: false, detail: formatErrorChain(error) }];
+  }
+  const policy: DoctorCheck =
+    authorizer.missingPolicyError === null
+      ? { name: 'rbac policy', ok: true, detail: `loaded '${request.rbacPolicyPath}'` }
+      : { name: 'rbac policy', ok: false, detail: authorizer.missingPolicyError.message };
+  const actionKey = actionKeyFor('resume');
+  const decision = authorizer.decideSync(principal, actionKey);
+  const matched = decision.matched_role === null ? '' : ` (role ${decision.matched_role}, pattern ${decision.matched_pattern})`;
+  return [
+    policy,
+    {
+      name: 'authorization',
+      ok: decision.allowed,
+      detail: `principal=${principal} action=${actionKey} ${decision.allowed ? 'allowed' : 'denied'} reason_code=${decision.reason_code}${matched}`,
+    },
+  ];
+}
+
+/**
+ * `doctor`: checks every artifact of a state directory (each parsed on its
+ * own), replays and verifies the audit log, reports the lock and both
+ * checkpoints, and runs resume as a dry run to say whether a resume would
+ * succeed now and from which checkpoint. Reads only; needs no authorization
+ * (a broken policy is one of the things it reports). Never throws for what
+ * it finds; exit 0 only when `resume_would_succeed`.
+ */
+export async function diagnoseStateDir(
+  request: DoctorRequest,
+  env: PrincipalEnvironment = process.env,
+): Promise<DoctorReport> {
+  const principal = resolvePrincipal(request.principal, env);
+  const paths = stateDirPaths(request.stateDir);
+  const checks: DoctorCheck[] = await checkRbac(request, principal);
+
+  const dirStat = fs.statSync(request.stateDir, { throwIfNoEntry: false });
+  if (dirStat === undefined) {
+    checks.push({ name: 'state directory', ok: true, detail: `'${request.stateDir}' does not exist yet; a mutating command creates it` });
+  } else {
+    checks.push(
+      dirStat.isDirectory()
+        ? { name: 'state directory', ok: true, detail: `'${request.stateDir}' exists` }
+        : { name: 'state directory', ok: false, detail: `'${request.stateDir}' is not a directory` },
+    );
+  }
+  const lockRead = dirStat?.isDirectory() === true ? attempt(() => readStateDirLock(request.stateDir) ?? null) : { value: null };
+  const lock = lockRead.value ?? null;
+  checks.push(lockRead.error === undefined ? describeLock(lock) : { name: 'lock', ok: false, detail: lockRead.error });
+
+  const state = attempt(() => readControlState(paths.controlState));
+  checks.push({
+    name: 'control state',
+    ok: state.error === undefined,
+    detail: state.error ?? (state.value === undefined ? 'missing (counts as running)' : describeState(state.value)),
+  });
+  const status = attempt(() => readTrainingStatus(paths.trainingStatus));
+  checks.push({
+    name: 'training status',
+    ok: status.error === undefined,
+    detail: status.error ?? (status.value === undefined ? 'missing' : describeStatus(status.value)),
+  });
+  const report = attempt(() => readRecoveryReport(paths.recoveryReport));
+  checks.push({
+    name: 'recovery report',
+    ok: report.error === undefined,
+    detail:
+      report.error ??
+      (report.value === undefined
+        ? 'missing'
+        : `recovered_at=${new Date(report.value.recovered_at_unix_ms).toISOString()} crash_detected=${report.value.crash_detected} checkpoint_source=${report.value.checkpoint_source ?? 'none'}`),
+  });
+
+  const replay = attempt(() => replayAuditLog(paths.controlAudit));
+  checks.push({ name: 'audit log', ok: replay.error === undefined, detail: replay.error ?? describeReplay(replay.value) });
+  const chain = attempt(() => verifyAuditChain(paths.controlAudit, state.value?.audit_head ?? null));
+  if (chain.error !== undefined) {
+    checks.push({ name: 'audit chain', ok: false, detail: chain.error });
+  } else {
+    const v = chain.value;
+    const first = v.problems[0];
+    checks.push({
+      name: 'audit chain',
+      ok: v.ok,
+      detail: v.ok
+        ? `intact: ${v.rows} rows (${v.chained_rows} chained, ${v.unchained_rows} unchained)`
+        : `${v.problems.length + v.problems_not_listed} problems; first: ${first?.line === null || first === undefined ? 'log' : `line ${first.line}`}: ${first?.kind}: ${first?.detail}; run \`audit verify\``,
+    });
+  }
+  if (state.error === undefined && replay.error === undefined && status.error === undefined) {
+    const reconciled = reconcileControlState(state.value, replay.value);
+    checks.push({
+      name: 'reconciliation',
+      ok: true,
+      detail: reconciled.diagnostics.length === 0 ? 'control state and audit log agree' : reconciled.diagnostics.join('; '),
+    });
+    const crash = detectCrash(reconciled.state, status.value);
+    checks.push({
+      name: 'crash detection',
+      ok: true,
+      detail: crash
+        ? `crash detected (lifecycle running, training ${status.value?.run_state ?? 'status missing'}): resume restores a checkpoint`
+        : 'no crash detected: resume restores no checkpoint',
+    });
+  }
+  for (const [name, checkpointPath] of [
+    ['primary checkpoint', paths.primaryCheckpoint],
+    ['fallback checkpoint', paths.fallbackCheckpoint],
+  ] as const) {
+    const v = verifyCheckpoint(checkpointPath);
+    checks.push({
+      name,
+      ok: v.valid,
+      detail:
+        v.valid && v.header !== null
+          ? `run_id=${v.header.run_id} global_step=${v.header.global_step} optimizer_step=${v.header.optimizer_step} bytes=${v.bytes}${v.digest.matches === true ? ' digest ok' : ''}`
+          : (v.error ?? 'invalid'),
+    });
+  }
+
+  const verdict = await verdictOfResume(request, env, lock, principal);
+  return { state_dir: request.stateDir, principal, checks, lock, ...verdict };
+}
+
+type ResumeVerdict = Omit<DoctorReport, 'state_dir' | 'principal' | 'checks' | 'lock'>;
+
+/** Runs resume as a dry run and folds in the lock: the verdict a real resume would reach now. */
+async function verdictOfResume(
+  request: DoctorRequest,
+  env: PrincipalEnvironment,
+  lock: LockHolder | null,
+  principal: string,
+): Promise<ResumeVerdict> {
+  try {
+    const outcome = await runControlCommand(
+      { action: 'resume', dryRun: true, stateDir: request.stateDir, rbacPolicyPath: request.rbacPolicyPath, principal },
+      env,
+    );
+    const recovery = outcome.recoveryReport;
+    const busy = lock !== null && !lock.stale;
+    return {
+      resume_would_succeed: !busy,
+      resume_crash_detected: recovery?.crash_detected ?? null,
+      resume_checkpoint_source: recovery?.checkpoint_source ?? null,
+      resume_checkpoint_run_id: recovery?.checkpoint_run_id ?? null,
+      resume_error: busy ? `state directory is busy (held by pid ${lock.pid ?? 'unknown'} on host ${lock.host ?? 'unknown'})` : null,
+      resume_exit_code: busy ? EXIT_CODES.busy : EXIT_CODES.success,
+    };
+  } catch (error) {
+    return {
+      resume_would_succeed: false,
+      resume_crash_detected: null,
+      resume_checkpoint_source: null,
+      resume_checkpoint_run_id: null,
+      resume_error: formatErrorChain(error),
+      resume_exit_code: exitCodeForError(error),
+    };
+  }
+}
+
+/** Renders a doctor report as text: a header line, one line per check, the verdict last. */
+export function renderDoctorReport(report: DoctorReport): string {
+  const lines = [`doctor: state_dir=${report.state_dir} principal=${report.principal}`];
+  for (const check of report.checks) lines.push(`  ${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}`);
+  if (report.resume_would_succeed) {
+    const restore =
+      report.resume_crash_detected === true
+        ? `crash detected, restores from the ${report.resume_checkpoint_source} checkpoint (run_id=${report.resume_checkpoint_run_id})`
+        : 'no crash detected, no checkpoint needed';
+    lines.push(`resume would succeed: ${restore}`);
+  } else {
+    lines.push(`resume would fail (exit ${report.resume_exit_code}): ${report.resume_error}`);
+  }
+  return lines.join('\n');
+}
