@@ -39,6 +39,13 @@ const OPTION_TABLE = buildOptionTable();
 
 const COMMAND_WORDS: ReadonlySet<string> = new Set(CONTROL_ACTIONS);
 
+const BOOLEAN_FLAG_TOKENS: ReadonlySet<string> = new Set(
+  Object.entries(OPTION_TABLE)
+    .filter(([, option]) => option.type === 'boolean')
+    .map(([name]) => `--${name}`),
+);
+const BOOLEAN_WORDS: ReadonlySet<string> = new Set(['true', 'false']);
+
 /** The action named by the positionals, [] for none, undefined when they are not a control command's. */
 function positionalActions(positionals: readonly string[]): NamedAction[] | undefined {
   const [word, checkpoint, extra] = positionals;
@@ -67,6 +74,10 @@ export function parseControlArgvFast(args: readonly string[]): ControlArgv | und
   }
   // `--` followed by positionals is not a control command form.
   if (args.includes('--')) return undefined;
+  // yargs reads `--json true` as the flag's value, parseArgs as a positional.
+  if (args.some((arg, index) => BOOLEAN_FLAG_TOKENS.has(arg) && BOOLEAN_WORDS.has(args[index + 1] ?? ''))) {
+    return undefined;
+  }
   const fromPositionals = positionalActions(parsed.positionals);
   if (fromPositionals === undefined) return undefined;
   const values = parsed.values as Record<string, unknown>;

@@ -25,6 +25,14 @@ import { CLI_VERSION } from './cli-version.js';
 
 type ParsedArgs = Record<string, unknown>;
 
+/** Every boolean flag a control command takes, in both spellings. */
+const CONTROL_BOOLEAN_FLAGS: readonly string[] = [
+  JSON_OPTION.name,
+  JSON_OPTION.tauName,
+  DRY_RUN_OPTION.name,
+  ...CONTROL_ACTIONS.filter((action) => action !== 'rollback').map(tauActionFlag),
+];
+
 /** Which shared options a command takes. */
 interface SharedOptionSet {
   readonly stateDir?: boolean;
@@ -189,6 +197,14 @@ export function parseCommandLineWithYargs(
       'tau-po: pause, resume, cancel and roll back Tau prompt-optimization runs, crash-safely.\n\n' +
         `Usage: tau-po <command> [options]   (actions: ${ACTION_CHOICES_TEXT})\n` +
         '       tau-po --prompt-optimization-control-<action> ...   (Tau spelling)',
+    )
+    // Command detection parses argv before any command's options are known:
+    // without this, `--prompt-optimization-control-status status` would read
+    // `status` as the flag's value. Not inherited: each command declares its own.
+    .option(
+      Object.fromEntries(
+        CONTROL_BOOLEAN_FLAGS.map((name) => [name, { type: 'boolean', hidden: true, global: false } as const]),
+      ),
     )
     .command(
       '$0',

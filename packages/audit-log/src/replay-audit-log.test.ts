@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLineParseError } from './audit-log-errors.js';
+import { AuditLineParseError, AuditLogReadError } from './audit-log-errors.js';
 import { replayAuditLog } from './replay-audit-log.js';
 import { rowSha256Hex } from './row-hash.js';
 import { auditLogArb } from './test-support/audit-line-arbitraries.js';
@@ -149,6 +149,11 @@ describe('replayAuditLog', () => {
     const replay = replayAuditLog(file);
     expect(replay.replayed_actions).toEqual(['pause', 'resume']);
     expect(replay.principals).toEqual(['local:alice']);
+  });
+
+  it('fails with the path when the log cannot be read', () => {
+    const notAFile = fs.mkdtempSync(path.join(dir, 'dir-'));
+    expect(() => replayAuditLog(notAFile)).toThrow(new AuditLogReadError(notAFile, { cause: undefined }).message);
   });
 
   it('is deterministic: the same bytes give the same result', () => {

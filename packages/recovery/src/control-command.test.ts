@@ -359,7 +359,7 @@ describe('runControlCommand: authorization', () => {
     expect(exitCodeForError(error)).toBe(3);
     const chain = formatErrorChain(error);
     expect(chain).toMatch(/^failed to authorize prompt-optimization lifecycle control action 'pause': unauthorized rl lifecycle action: .*reason_code=deny_policy_missing: /);
-    expect(chain).toContain(`'${missing}' does not exist`);
+    expect(chain).toContain(`rbac policy file '${missing}' does not exist, so every control action is denied; create it`);
     expect(fs.existsSync(ws.stateDir)).toBe(false);
   });
 
