@@ -48,8 +48,8 @@ export function drillCommandArgs(command: DrillCommand, scenario: WrittenScenari
     case 'rollback':
       return ['rollback', join(scenario.stateDir, FALLBACK_CHECKPOINT_FILE), ...flags];
     case 'audit repair':
-      // Audit commands take only the state dir: they are operator repairs, not authorized control actions.
-      return ['audit', 'repair', '--state-dir', scenario.stateDir];
+      // Authorized as `resume` (it makes the log resumable again), so it takes the policy and principal too.
+      return ['audit', 'repair', ...flags];
     default:
       return [command, ...flags];
   }

@@ -5,6 +5,7 @@ import {
   formatErrorChain,
   parseControlState,
   parseRecoveryReport,
+  serializeControlReport,
   serializeControlState,
   type ControlAction,
   type ControlState,
@@ -42,7 +43,10 @@ function request(action: ControlAction, extra: Partial<ControlRequest> = {}): Co
 
 async function run(action: ControlAction, extra: Partial<ControlRequest> = {}): Promise<ControlOutcome> {
   clock += 1_000;
-  return runControlCommand(request(action, extra), {}, { now });
+  const outcome = await runControlCommand(request(action, extra), {}, { now });
+  // Every outcome must print as the --json document (the serializer validates before writing).
+  expect(JSON.parse(serializeControlReport(outcome.report))).toEqual(JSON.parse(JSON.stringify(outcome.report)));
+  return outcome;
 }
 
 async function failure(action: ControlAction, extra: Partial<ControlRequest> = {}): Promise<unknown> {
