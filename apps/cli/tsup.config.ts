@@ -12,7 +12,9 @@ export default defineConfig({
   outExtension: () => ({ js: '.cjs' }),
   platform: 'node',
   target: 'node20',
-  clean: true,
+  // Not cleaned: tau-po processes started during a rebuild keep a working
+  // dist/ (the launcher step replaces its files by rename).
+  clean: false,
   splitting: false,
   minify: true,
   // yargs' ESM shim reads import.meta.url; tsup's shim supplies it in CommonJS.

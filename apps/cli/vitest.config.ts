@@ -1,3 +1,4 @@
 import { definePackageTestConfig } from '@tau/vitest-config';
 
-export default definePackageTestConfig();
+// The integration tests (test/) run the built bin; build it first if stale.
+export default definePackageTestConfig({ test: { globalSetup: ['test/build-before-tests.ts'] } });

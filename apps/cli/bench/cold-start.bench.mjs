@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const appDir = path.resolve(import.meta.dirname, '..');
-const launcher = path.join(appDir, 'dist', 'tau-po.js');
+const launcher = path.join(appDir, 'dist', 'tau-po');
 const bundle = path.join(appDir, 'dist', 'tau-po.cjs');
 const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag === -1 ? 20 : Number(process.argv[runsFlag + 1]);
@@ -26,7 +26,7 @@ const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS;
 delete env.NODE_OPTIONS;
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tau-po-bench-'));
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tau-po-cli-cold-start-'));
 const stateDir = path.join(scratch, 'state');
 const policyPath = path.join(scratch, 'rbac.json');
 const controlArgs = ['--state-dir', stateDir, '--rbac-policy', policyPath, '--principal', 'local:rl-operator'];
@@ -105,6 +105,7 @@ const cases = [
     '--prompt-optimization-control-resume', '--prompt-optimization-control-state-dir', stateDir,
     '--prompt-optimization-control-rbac-policy', policyPath, '--prompt-optimization-control-principal', 'local:rl-operator',
     '--prompt-optimization-control-json'] },
+  { name: 'tau-po resume --dry-run (no commit, no fsync)', command: launcher, args: ['resume', '--dry-run', ...controlArgs] },
   { name: 'tau-po status', command: launcher, args: ['status', ...controlArgs] },
   { name: 'tau-po resume --help (yargs, lazily)', command: launcher, args: ['resume', '--help'] },
 ];
@@ -119,9 +120,13 @@ fs.rmSync(scratch, { recursive: true, force: true });
 
 const baseline = median(samples[0]);
 console.log(`cold start, median of ${runs} runs (Node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)})`);
+console.log('  median   ratio      min  command');
 cases.forEach((benchCase, index) => {
   const value = median(samples[index]);
-  console.log(`${value.toFixed(1).padStart(7)} ms  ${(value / baseline).toFixed(2)}x  ${benchCase.name}`);
+  const fastest = Math.min(...samples[index]);
+  console.log(
+    `${value.toFixed(1).padStart(6)} ms  ${(value / baseline).toFixed(2)}x  ${fastest.toFixed(1).padStart(5)} ms  ${benchCase.name}`,
+  );
 });
 const ratio = median(samples[1]) / baseline;
 console.log(`ratio tau-po resume / node -e 0: ${ratio.toFixed(2)} (target <= 2.00)`);

@@ -8,6 +8,7 @@ import {
   auditVerifyCommand,
   diagnoseStateDir,
   inspectCheckpoint,
+  joinStateDirPath,
   renderDoctorReport,
   repairAuditLogCommand,
   verifyCheckpoint,
@@ -18,6 +19,7 @@ import { CONTROL_AUDIT_FILE } from '@tau/schemas';
 import type { AuditInvocation, CheckpointInvocation, DoctorInvocation } from './cli-invocation.js';
 import type { CommandOutcome } from './command-outcome.js';
 import type { Environment } from './control-environment.js';
+import type { CliContext } from './cli-context.js';
 
 const EXIT_FAILURE = 1;
 
@@ -41,10 +43,11 @@ async function runDoctor(invocation: DoctorInvocation, env: Environment): Promis
 }
 
 function auditPath(stateDir: string): string {
-  return stateDir.endsWith('/') ? `${stateDir}${CONTROL_AUDIT_FILE}` : `${stateDir}/${CONTROL_AUDIT_FILE}`;
+  return joinStateDirPath(stateDir, CONTROL_AUDIT_FILE);
 }
 
-async function runAudit(invocation: AuditInvocation, env: Environment): Promise<CommandOutcome> {
+async function runAudit(invocation: AuditInvocation, context: CliContext): Promise<CommandOutcome> {
+  const { env } = context;
   switch (invocation.subcommand) {
     case 'verify': {
       const outcome = auditVerifyCommand(invocation.stateDir, { json: invocation.json });
@@ -72,7 +75,7 @@ async function runAudit(invocation: AuditInvocation, env: Environment): Promise<
         const rows = [...readAuditLines(path)].map((line) => ({ line: line.line, ...line.row }));
         return { stdout: JSON.stringify({ audit_path: path, rows }, null, 2), exitCode: 0 };
       }
-      const color = shouldUseColor({ isTTY: process.stdout.isTTY, env });
+      const color = shouldUseColor({ isTTY: context.isTerminal(1), env });
       return { stdout: auditTimelineCommand(invocation.stateDir, { color }), exitCode: 0 };
     }
   }
@@ -122,13 +125,13 @@ function runCheckpoint(invocation: CheckpointInvocation): CommandOutcome {
 /** Runs an operator command (never a control action). */
 export async function runOperatorCommand(
   invocation: DoctorInvocation | AuditInvocation | CheckpointInvocation,
-  env: Environment,
+  context: CliContext,
 ): Promise<CommandOutcome> {
   switch (invocation.kind) {
     case 'doctor':
-      return runDoctor(invocation, env);
+      return runDoctor(invocation, context.env);
     case 'audit':
-      return runAudit(invocation, env);
+      return runAudit(invocation, context);
     case 'checkpoint':
       return runCheckpoint(invocation);
   }

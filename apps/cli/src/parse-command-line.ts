@@ -16,13 +16,13 @@ export function dropLeadingSeparator(args: readonly string[]): string[] {
  * environment. Usage errors are always worded by the yargs definition, so
  * the fast path can never give a different message than the full one.
  *
- * @param columns terminal width for help text.
+ * @param columns the terminal width for help text (asked only when yargs is needed).
  * @throws UsageError
  */
 export async function parseCommandLine(
   rawArgs: readonly string[],
   env: Environment,
-  columns?: number,
+  columns: () => number | undefined = () => undefined,
 ): Promise<CliInvocation> {
   const args = dropLeadingSeparator(rawArgs);
   const fast = parseControlArgvFast(args);
@@ -35,5 +35,5 @@ export async function parseCommandLine(
   }
   // A dynamic import: the bundler keeps yargs' module initialisation lazy.
   const { parseCommandLineWithYargs } = await import('./yargs-command-line.js');
-  return parseCommandLineWithYargs(args, env, columns);
+  return parseCommandLineWithYargs(args, env, columns());
 }

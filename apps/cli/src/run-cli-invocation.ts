@@ -4,25 +4,18 @@
 import { runControlCommand } from '@tau/recovery';
 import { serializeControlReport } from '@tau/schemas';
 import type { CliInvocation } from './cli-invocation.js';
+import type { CliContext } from './cli-context.js';
 import type { CommandOutcome } from './command-outcome.js';
-import type { Environment } from './control-environment.js';
 import type { ControlInvocation } from './control-invocation.js';
 import { runOperatorCommand } from './operator-commands.js';
 import { runRbacCheck, runRbacWhoami } from './rbac-commands.js';
 import { runSchemasExport } from './schemas-export-command.js';
 
-/** What a command may know about its process. */
-export interface CliContext {
-  readonly env: Environment;
-  /** Explanations for a person (diagnostics) go to stderr only on a terminal. */
-  readonly stderrIsTty: boolean;
-}
-
 async function runControl(invocation: ControlInvocation, context: CliContext): Promise<CommandOutcome> {
   const outcome = await runControlCommand(invocation.request, context.env);
   // Diagnostics are in the JSON document and the recovery report; on a
   // terminal they are also shown, since the text line has no room for them.
-  const notices = context.stderrIsTty ? outcome.diagnostics.map((diagnostic) => `diagnostic: ${diagnostic}`) : [];
+  const notices = context.isTerminal(2) ? outcome.diagnostics.map((diagnostic) => `diagnostic: ${diagnostic}`) : [];
   return {
     stdout: invocation.json ? serializeControlReport(outcome.report) : outcome.text,
     exitCode: 0,
@@ -50,6 +43,6 @@ export async function runCliInvocation(invocation: CliInvocation, context: CliCo
     case 'doctor':
     case 'audit':
     case 'checkpoint':
-      return runOperatorCommand(invocation, context.env);
+      return runOperatorCommand(invocation, context);
   }
 }

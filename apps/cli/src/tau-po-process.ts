@@ -1,34 +1,49 @@
 // The effects of one tau-po process: read argv and the environment, run,
-// print, set the exit status. Everything it decides is decided elsewhere.
+// print, exit. Everything it decides is decided elsewhere.
 import { exitCodeForError } from '@tau/recovery';
 import { formatErrorChain } from '@tau/schemas';
 import { USAGE_HINT } from './control-option-table.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { runCliInvocation } from './run-cli-invocation.js';
+import { isTerminal, terminalColumns, writeOutput } from './terminal-output.js';
 
 const EXIT_USAGE = 2;
+
+/** What to print and the exit status, for a result or an error. */
+async function produce(args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  try {
+    const invocation = await parseCommandLine(args, process.env, terminalColumns);
+    const outcome = await runCliInvocation(invocation, { env: process.env, isTerminal });
+    return {
+      stdout: outcome.stdout === '' ? '' : `${outcome.stdout}\n`,
+      stderr: outcome.stderrNotice === undefined ? '' : `${outcome.stderrNotice}\n`,
+      exitCode: outcome.exitCode,
+    };
+  } catch (error) {
+    const exitCode = exitCodeForError(error);
+    const hint = exitCode === EXIT_USAGE ? `${USAGE_HINT}\n` : '';
+    // One line, always: a message quoting multi-line text (a library's,
+    // say) must not break scripts that read the first stderr line.
+    const chain = formatErrorChain(error).replace(/\s*[\r\n]+\s*/g, ' ');
+    return { stdout: '', stderr: `${chain}\n${hint}`, exitCode };
+  }
+}
 
 /**
  * Runs tau-po for `args` (argv without node and script). Success: the
  * output on stdout with a trailing newline. Failure: stdout untouched, the
  * error's cause chain on one stderr line (plus a usage hint for usage
- * errors), exit status from `exitCodeForError`. Sets `process.exitCode`
- * rather than calling `process.exit`, so piped output is never cut short.
+ * errors), exit status from `exitCodeForError`.
+ *
+ * Once everything is written it exits at once: a natural exit also tears
+ * down the heap (the whole snapshot), which measurably costs milliseconds,
+ * and nothing is left to do ('exit' listeners, such as a lock release, still
+ * run). Output that had to be queued on a stream is left to drain instead.
  */
 export async function runTauPoProcess(args: readonly string[]): Promise<void> {
-  try {
-    const invocation = await parseCommandLine(args, process.env, process.stdout.columns);
-    const outcome = await runCliInvocation(invocation, {
-      env: process.env,
-      stderrIsTty: process.stderr.isTTY === true,
-    });
-    if (outcome.stdout !== '') process.stdout.write(`${outcome.stdout}\n`);
-    if (outcome.stderrNotice !== undefined) process.stderr.write(`${outcome.stderrNotice}\n`);
-    process.exitCode = outcome.exitCode;
-  } catch (error) {
-    const exitCode = exitCodeForError(error);
-    process.stderr.write(`${formatErrorChain(error)}\n`);
-    if (exitCode === EXIT_USAGE) process.stderr.write(`${USAGE_HINT}\n`);
-    process.exitCode = exitCode;
-  }
+  const { stdout, stderr, exitCode } = await produce(args);
+  const stdoutWritten = stdout === '' || writeOutput(1, stdout);
+  const stderrWritten = stderr === '' || writeOutput(2, stderr);
+  process.exitCode = exitCode;
+  if (stdoutWritten && stderrWritten) process.exit(exitCode);
 }

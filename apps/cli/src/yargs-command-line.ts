@@ -144,7 +144,7 @@ const ENVIRONMENT_EPILOGUE = [
  * become a `help` invocation (printed by the caller); every rejection is a
  * `UsageError` with yargs' wording, or the shared resolver's for actions.
  *
- * @param columns terminal width for help text (undefined: 80).
+ * @param columns terminal width for help text (undefined: not a terminal, 100).
  * @throws UsageError
  */
 export function parseCommandLineWithYargs(
@@ -192,7 +192,7 @@ export function parseCommandLineWithYargs(
     .version(CLI_VERSION)
     .help('help')
     .alias('help', 'h')
-    .wrap(Math.min(columns ?? 80, 110))
+    .wrap(columns === undefined ? 100 : Math.min(columns, 120))
     .usage(
       'tau-po: pause, resume, cancel and roll back Tau prompt-optimization runs, crash-safely.\n\n' +
         `Usage: tau-po <command> [options]   (actions: ${ACTION_CHOICES_TEXT})\n` +

@@ -144,18 +144,25 @@ export function writeRbacPolicy(file: string, policy: RbacPolicy = OPERATOR_POLI
   fs.writeFileSync(file, JSON.stringify(policy, null, 2));
 }
 
-/** The directory and everything under it, with bytes and mtimes, for "nothing changed" checks. */
-export function describeTree(dir: string): Map<string, { bytes: string; mtimeMs: number }> {
+/**
+ * Every file under a directory with its bytes and mtime, for "nothing
+ * changed" checks; with `directories`, each directory's mtime too (which
+ * also changes when a file is created and removed again, such as the lock).
+ */
+export function describeTree(
+  dir: string,
+  options: { directories: boolean } = { directories: false },
+): Map<string, { bytes: string; mtimeMs: number }> {
   const entries = new Map<string, { bytes: string; mtimeMs: number }>();
   if (!fs.existsSync(dir)) return entries;
-  entries.set('./', { bytes: '', mtimeMs: fs.statSync(dir).mtimeMs });
+  if (options.directories) entries.set('./', { bytes: '', mtimeMs: fs.statSync(dir).mtimeMs });
   const walk = (current: string): void => {
     for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
       const full = path.join(current, entry.name);
       const stats = fs.statSync(full);
       const relative = path.relative(dir, full);
       if (entry.isDirectory()) {
-        entries.set(`${relative}/`, { bytes: '', mtimeMs: stats.mtimeMs });
+        if (options.directories) entries.set(`${relative}/`, { bytes: '', mtimeMs: stats.mtimeMs });
         walk(full);
       } else {
         entries.set(relative, { bytes: fs.readFileSync(full).toString('base64'), mtimeMs: stats.mtimeMs });

@@ -93,6 +93,9 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     for (const bytes of options.checkpointBytes ?? [300_000_000, 1_000_000_000]) {
       const scenario = writeScenario('big-checkpoint', join(workDir, `checkpoint-${bytes}`), { checkpointBytes: bytes });
       const size = formatByteSize(statSync(join(scenario.stateDir, PRIMARY_CHECKPOINT_FILE)).size);
+      // verify first: it reads the whole file, as resume does, so both see the same page cache.
+      const primary = join(scenario.stateDir, PRIMARY_CHECKPOINT_FILE);
+      emit(row('checkpoint verify', 'tau-po checkpoint verify', size, await measureProcess(...tauPo(options.binary, ['checkpoint', 'verify', primary]))));
       emit(row('checkpoint restore', 'tau-po resume (crash, primary)', size, await measureProcess(...tauPo(options.binary, ['resume', ...flagsOf(scenario)]))));
       rmSync(scenario.root, { recursive: true, force: true });
     }

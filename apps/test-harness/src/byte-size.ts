@@ -28,7 +28,7 @@ export function parseByteSize(text: string): number {
 
 /** Formats a byte count for tables: `312.5 MB`. */
 export function formatByteSize(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 999_950_000) return `${(bytes / 1e9).toFixed(2)} GB`;
   if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
   if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
   return `${bytes} B`;

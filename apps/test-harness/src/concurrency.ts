@@ -51,6 +51,8 @@ export interface ConcurrencyResult {
   readonly wallMs: number;
   readonly violations: readonly ConcurrencyViolation[];
   readonly passed: boolean;
+  /** The state dir, kept for inspection when a check failed. */
+  readonly keptDir: string | null;
 }
 
 interface IssuedCommand {
@@ -164,8 +166,8 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
   const observation = observeStateDir(scenario.stateDir);
   const violations = judgeConcurrencyRun(issued, loggedRows(before), loggedRows(observation.auditLog), checkAfterSuccess(before, observation));
   const succeeded = issued.filter(({ run }) => run.exitCode === 0).length;
-  if (violations.length === 0) rmSync(root, { recursive: true, force: true });
-  else violations.push({ check: 'kept', detail: `state dir kept at ${scenario.stateDir}` });
+  const passed = violations.length === 0;
+  if (passed) rmSync(root, { recursive: true, force: true });
   return {
     seed,
     operators,
@@ -175,6 +177,7 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
     rowsAdded: loggedRows(observation.auditLog).length - loggedRows(before).length,
     wallMs: Date.now() - started,
     violations,
-    passed: violations.length === 0,
+    passed,
+    keptDir: passed ? null : scenario.stateDir,
   };
 }

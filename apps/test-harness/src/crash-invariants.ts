@@ -22,7 +22,8 @@ export interface InvariantViolation {
     | 'no-torn-tail'
     | 'next-command-recovers'
     | 'unchanged-on-failure'
-    | 'failpoint-fired';
+    | 'failpoint-fired'
+    | 'uncrashed-run-succeeds';
   readonly detail: string;
 }
 

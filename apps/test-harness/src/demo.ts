@@ -46,16 +46,22 @@ export async function runDemo(binary: TauPoBinary, print: DemoOutput = (text) =>
   heading('Resume', 'resume authorizes, takes the state-dir lock, replays the audit log, detects the crash, falls back to the\nrollback checkpoint, writes recovery-report.json, then commits one audit row and the new control state.');
   const resume = await run(['resume', ...flags]);
   heading('The recovery report', 'What resume found and did; checkpoint_source says which checkpoint it restored, diagnostics say why.');
-  let reportOk = false;
+  let recovered: { checkpoint_source?: unknown; checkpoint_global_step?: unknown } = {};
   try {
     const report = readFileSync(join(scenario.stateDir, RECOVERY_REPORT_FILE), 'utf8');
     print(`${report}\n`);
-    reportOk = (JSON.parse(report) as { checkpoint_source?: unknown }).checkpoint_source === 'fallback';
+    recovered = JSON.parse(report) as typeof recovered;
   } catch (error) {
     print(`(no readable recovery report: ${(error as Error).message})\n`);
   }
+  const reportOk = recovered.checkpoint_source === 'fallback';
   heading('The audit timeline', 'Every control action ever taken on this run, oldest first; the last row is the resume you just ran.\nEach row carries the hash of the one before it, so `tau-po audit verify` notices edits.');
   const timeline = await run(['audit', 'timeline', '--state-dir', scenario.stateDir]);
+  if (reportOk) {
+    print(
+      `\n== In short\nThe crash was detected, the corrupt primary was refused with its reason recorded, the run resumed from the\nfallback checkpoint (global_step ${String(recovered.checkpoint_global_step)}), and the resume is one more chained audit row.\n`,
+    );
+  }
   print(`\nTry it yourself: the scenario is still at ${scenario.root}\n  ${binary.path} status ${flags.map(quoteForShell).join(' ')}\n`);
   const ok = doctor.exitCode !== null && resume.exitCode === 0 && reportOk && timeline.exitCode === 0;
   if (!ok) print('\nThe demo did not go as documented (see the exit statuses above).\n');

@@ -29,11 +29,20 @@ export function renderDrillJson(result: DrillResult): string {
         follow_up_resume: cell.followUpEnd,
         violations: cell.violations,
         kept_dir: cell.keptDir,
+        leftover_temp_files: cell.leftoverTempFiles,
       })),
     },
     null,
     2,
   )}\n`;
+}
+
+/** `284 cells (...): 284 passed, 0 failed`, plus failed uncrashed runs when there are any. */
+function describeCounts(result: DrillResult): string {
+  const failedCells = result.cells.length - result.passed;
+  const failedCases = result.cases.filter((entry) => entry.baselineViolations.length > 0).length;
+  const cases = failedCases === 0 ? '' : `; ${failedCases} uncrashed runs failed`;
+  return `${result.cells.length} cells (command x starting scenario x durable operation x failpoint kind): ${result.passed} passed, ${failedCells} failed${cases}`;
 }
 
 function mark(passed: boolean | undefined): string {
@@ -46,7 +55,7 @@ export function renderDrillMarkdown(result: DrillResult): string {
   const lines = [
     '# Crash drill',
     '',
-    `${result.cells.length} cells (command x starting scenario x durable operation x failpoint kind): ${result.passed} passed, ${result.failed} failed; ${(result.wallMs / 1000).toFixed(1)} s.`,
+    `${describeCounts(result)}; ${(result.wallMs / 1000).toFixed(1)} s.`,
     '',
     '`crash@N` kills tau-po immediately before its N-th durable operation; `torn@N` writes half of operation N (write/append) and then kills it.',
     'After each kill: every artifact parses (the audit log may end in a torn line), the control state is the state some prefix of the log implies, no committed audit row is lost or changed, the chain verifies; then `resume` succeeds or fails closed, and the invariants hold exactly.',
@@ -76,6 +85,8 @@ export function renderDrillMarkdown(result: DrillResult): string {
       ),
     ),
   ];
+  const leftovers = result.cells.filter((cell) => cell.leftoverTempFiles.length > 0).length;
+  lines.push('', `Temp files of killed writers still present after the follow-up \`resume\`: ${leftovers} of ${result.cells.length} cells (informational; not an invariant).`);
   if (failures.length > 0) lines.push('', '## Violations', '', ...failures);
   return `${lines.join('\n')}\n`;
 }
@@ -95,6 +106,6 @@ export function renderDrillSummary(result: DrillResult): string {
         .join('');
     return `${label}  ops=${String(entry.operations.length).padStart(2)}  crash ${row('crash')}  torn ${row('torn')}`;
   });
-  lines.push(`${result.cells.length} cells: ${result.passed} passed, ${result.failed} failed (${(result.wallMs / 1000).toFixed(1)} s)`);
+  lines.push(`${describeCounts(result)} (${(result.wallMs / 1000).toFixed(1)} s)`);
   return lines.join('\n');
 }

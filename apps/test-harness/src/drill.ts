@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { CONTROL_AUDIT_FILE } from '@tau/schemas';
@@ -40,6 +40,8 @@ export interface DrillCell extends DrillCase {
   readonly followUpEnd: string;
   /** Kept for inspection when the cell failed. */
   readonly keptDir: string | null;
+  /** Temp files still in the state dir after the follow-up (informational: a later command sweeps them). */
+  readonly leftoverTempFiles: readonly string[];
 }
 
 /** The whole drill. */
@@ -76,6 +78,17 @@ function readAuditLog(scenario: WrittenScenario): Buffer {
   }
 }
 
+/**
+ * A traced path as the matrix shows it: relative to the state dir, with the
+ * per-run parts of temp and quarantine names (pid, random, time) starred so
+ * the matrix reads the same on every run.
+ */
+export function displayName(stateDir: string, path: string): string {
+  const relativePath = relative(stateDir, path);
+  if (relativePath === '') return '(state dir)';
+  return (relativePath.startsWith('..') ? basename(path) : relativePath).replace(/\.tmp-\d+-[0-9a-f]+$/, '.tmp-*').replace(/\.torn-\d+/, '.torn-*');
+}
+
 async function runCase(options: DrillOptions, workDir: string, drillCase: DrillCase, caseIndex: number): Promise<DrillCaseResult> {
   const root = join(workDir, `case-${caseIndex}-baseline`);
   const scenario = writeScenario(drillCase.scenario, root);
@@ -85,7 +98,7 @@ async function runCase(options: DrillOptions, workDir: string, drillCase: DrillC
   const violations: InvariantViolation[] = [];
   let operations: DrillOperation[] = [];
   if (run.exitCode !== 0) {
-    violations.push({ invariant: 'next-command-recovers', detail: `uncrashed run: ${describeRunEnd(run)}: ${run.stderr.trim()}` });
+    violations.push({ invariant: 'uncrashed-run-succeeds', detail: `${describeRunEnd(run)}: ${run.stderr.trim()}` });
   } else {
     violations.push(...checkAfterSuccess(before, observeStateDir(scenario.stateDir)));
     let traced: TracedOperation[] = [];
@@ -95,7 +108,7 @@ async function runCase(options: DrillOptions, workDir: string, drillCase: DrillC
       violations.push({ invariant: 'failpoint-fired', detail: `no usable failpoint trace: ${(error as Error).message}` });
     }
     if (traced.length === 0) violations.push({ invariant: 'failpoint-fired', detail: 'the command traced no durable operations' });
-    operations = traced.map((operation) => ({ ...operation, file: relative(scenario.stateDir, operation.path) || basename(operation.path) }));
+    operations = traced.map((operation) => ({ index: operation.index, kind: operation.kind, file: displayName(scenario.stateDir, operation.path) }));
   }
   if (violations.length === 0) rmSync(root, { recursive: true, force: true });
   return { ...drillCase, operations, baselineViolations: violations };
@@ -132,6 +145,7 @@ async function runCell(options: DrillOptions, workDir: string, plan: CellPlan): 
     const touched = [...diff.added, ...diff.removed, ...diff.changed];
     if (touched.length > 0) violations.push({ invariant: 'unchanged-on-failure', detail: `fail-closed resume touched ${touched.join(', ')}` });
   }
+  const leftoverTempFiles = readdirSync(scenario.stateDir).filter((name) => /\.tmp-\d+-/.test(name));
   const passed = violations.length === 0;
   if (passed) rmSync(root, { recursive: true, force: true });
   return {
@@ -146,6 +160,7 @@ async function runCell(options: DrillOptions, workDir: string, plan: CellPlan): 
     crashedRunEnd: describeRunEnd(crashed),
     followUpEnd: describeRunEnd(followUp),
     keptDir: passed ? null : root,
+    leftoverTempFiles,
   };
 }
 

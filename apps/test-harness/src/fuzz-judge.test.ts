@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { judgeFuzzRun } from './fuzz.js';
 import type { FuzzCase } from './fuzz-mutations.js';
 
-const CASE: FuzzCase = { id: 3, artifact: 'state/status.json', kind: 'truncate', parameters: { position: 0.3, bit: 0, pick: 0, dangling: false } };
+const CASE: FuzzCase = { id: 3, artifact: 'state/status.json', kind: 'truncate', parameters: { position: 0.3, bit: 0, pick: 0 } };
 const end = (exitCode: number | null, stderr = '', stdout = '') => ({ exitCode, signal: exitCode === null ? 'SIGABRT' : null, stdout, stderr });
 
 describe('judgeFuzzRun', () => {

@@ -14,7 +14,18 @@ export const FUZZ_ARTIFACTS = [
 export type FuzzArtifact = (typeof FUZZ_ARTIFACTS)[number];
 
 /** Ways to corrupt a file: byte-level ones, JSON-aware ones, and file-system ones. */
-export const MUTATION_KINDS = ['truncate', 'bit-flip', 'wrong-type', 'huge-int', 'wrong-version', 'bom', 'empty', 'symlink', 'directory'] as const;
+export const MUTATION_KINDS = [
+  'truncate',
+  'bit-flip',
+  'wrong-type',
+  'huge-int',
+  'wrong-version',
+  'bom',
+  'empty',
+  'symlink',
+  'dangling-symlink',
+  'directory',
+] as const;
 /** A way to corrupt a file. */
 export type MutationKind = (typeof MUTATION_KINDS)[number];
 
@@ -25,8 +36,6 @@ export interface MutationParameters {
   readonly bit: number;
   /** Picks a row / field among the candidates. */
   readonly pick: number;
-  /** `symlink`: point nowhere instead of at a valid copy elsewhere. */
-  readonly dangling: boolean;
 }
 
 /** One fuzz case: corrupt `artifact` by `kind` with `parameters`. */
@@ -39,7 +48,7 @@ export interface FuzzCase {
 
 /**
  * `count` cases (pure, reproducible from `seed`): the artifact x kind grid
- * walked in order, so any `count` >= 63 covers every pair, with positions,
+ * walked in order, so any `count` >= 70 covers every pair, with positions,
  * bits, fields and rows drawn by fast-check.
  */
 export function generateFuzzCases(seed: number, count: number): FuzzCase[] {
@@ -48,14 +57,13 @@ export function generateFuzzCases(seed: number, count: number): FuzzCase[] {
       position: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
       bit: fc.integer({ min: 0, max: 7 }),
       pick: fc.nat({ max: 1_000_000 }),
-      dangling: fc.boolean(),
     }),
     { seed, numRuns: count },
   );
   const grid = FUZZ_ARTIFACTS.length * MUTATION_KINDS.length;
   return parameters.map((drawn, id) => {
     // Kinds cycle fastest and artifacts shift by one more each lap (a bijection
-    // onto the grid, since 9 and 7 are coprime), so even a few cases vary both.
+    // onto the grid, since 10 and 7 are coprime), so even a few cases vary both.
     const cell = id % grid;
     const lap = Math.floor(cell / MUTATION_KINDS.length);
     return {
@@ -111,7 +119,7 @@ function asObject(value: unknown): JsonObject {
  * file does not parse as JSON they fall back to a bit flip so every case still
  * corrupts something.
  */
-export function mutateFileBytes(original: Buffer, kind: Exclude<MutationKind, 'symlink' | 'directory'>, parameters: MutationParameters, isJsonLines: boolean): Buffer {
+export function mutateFileBytes(original: Buffer, kind: Exclude<MutationKind, 'symlink' | 'dangling-symlink' | 'directory'>, parameters: MutationParameters, isJsonLines: boolean): Buffer {
   switch (kind) {
     case 'truncate':
       return original.subarray(0, Math.floor(parameters.position * original.length));

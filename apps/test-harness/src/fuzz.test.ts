@@ -6,7 +6,8 @@ import { resolveTauPoBinary } from './tau-po-binary.js';
 describe('fuzz', () => {
   it('every artifact x mutation: documented exit, one-line error naming the file, nothing changed unless it succeeded', async () => {
     const result = await runFuzz({ binary: resolveTauPoBinary(), seed: 7, cases: DEFAULT_FUZZ_CASES });
-    expect(result.violations).toEqual([]);
+    const violations = result.violations.map((violation) => `case ${violation.caseId} ${violation.kind} ${violation.artifact} / ${violation.command}: ${violation.check}: ${violation.detail}`);
+    expect(violations).toEqual([]);
     expect(result.runs).toBe(DEFAULT_FUZZ_CASES * FUZZ_COMMANDS.length);
     expect(Object.keys(result.byArtifact).sort()).toEqual([...FUZZ_ARTIFACTS].sort());
     expect(Object.keys(result.byKind).sort()).toEqual([...MUTATION_KINDS].sort());

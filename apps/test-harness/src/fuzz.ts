@@ -76,11 +76,13 @@ export function applyFuzzCase(root: string, fuzzCase: FuzzCase): void {
     mkdirSync(path);
     return;
   }
-  if (fuzzCase.kind === 'symlink') {
+  if (fuzzCase.kind === 'symlink' || fuzzCase.kind === 'dangling-symlink') {
+    // A valid copy outside the state dir, or nothing at all.
+    const dangling = fuzzCase.kind === 'dangling-symlink';
     const elsewhere = join(root, 'elsewhere');
     mkdirSync(elsewhere, { recursive: true });
-    const target = join(elsewhere, fuzzCase.parameters.dangling ? `missing-${basename(path)}` : basename(path));
-    if (fuzzCase.parameters.dangling) rmSync(path, { force: true });
+    const target = join(elsewhere, dangling ? `missing-${basename(path)}` : basename(path));
+    if (dangling) rmSync(path, { force: true });
     else renameSync(path, target);
     symlinkSync(target, path);
     return;
@@ -115,7 +117,7 @@ export interface FuzzResult {
 export interface FuzzOptions {
   readonly binary: TauPoBinary;
   readonly seed?: number;
-  /** Corrupted state dirs to try (default 63: every artifact x kind once). */
+  /** Corrupted state dirs to try (default 70: every artifact x kind once). */
   readonly cases?: number;
   readonly parallelism?: number;
 }

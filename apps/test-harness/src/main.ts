@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderBenchTable, runBench, writeBenchResults } from './bench.js';
-import { parseByteSize } from './byte-size.js';
+import { ByteSizeError, parseByteSize } from './byte-size.js';
 import { runConcurrency } from './concurrency.js';
 import { runDemo } from './demo.js';
 import { runDrill } from './drill.js';
@@ -82,6 +82,8 @@ function scenarioCommand(positionals: readonly string[], values: Values): number
   const [name, dir] = positionals;
   if (name === undefined || dir === undefined || positionals.length > 2) throw new UsageError('scenario needs <name> <dir> (or --list)');
   if (!isScenarioName(name)) throw new UsageError(`unknown scenario ${JSON.stringify(name)} (see scenario --list)`);
+  if (values.rows !== undefined && name !== 'big-audit') throw new UsageError('--rows applies to big-audit only');
+  if (values.size !== undefined && name !== 'big-checkpoint') throw new UsageError('--size applies to big-checkpoint only');
   const sizes = {
     ...(values.rows === undefined ? {} : { rows: positiveInteger(values, 'rows', 1) }),
     ...(values.size === undefined ? {} : { checkpointBytes: parseByteSize(values.size) }),
@@ -131,6 +133,7 @@ async function concurrencyCommand(values: Values): Promise<number> {
     `concurrency: ${result.operators} operators, ${result.commands} commands (seed ${result.seed}): ${result.succeeded} succeeded, ${result.busy} busy; audit rows added ${result.rowsAdded}; ${(result.wallMs / 1000).toFixed(1)} s`,
   );
   for (const violation of result.violations) console.log(`  ${violation.check}: ${violation.detail}`);
+  if (result.keptDir !== null) console.log(`  state dir kept at ${result.keptDir}`);
   console.log(result.passed ? 'every command succeeded or was busy; rows == successes; chain verifies' : 'FAILED');
   return result.passed ? 0 : 1;
 }
@@ -196,7 +199,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = error instanceof UsageError || error instanceof ByteSizeError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(`tau-po-harness: ${(error as Error).message ?? String(error)}`);
     if (usage) console.error('run `tau-po-harness help` for usage');
     process.exitCode = usage ? 2 : 1;
