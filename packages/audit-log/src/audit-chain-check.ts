@@ -7,8 +7,15 @@
 // deleted; the hashes alone cannot say which, so we report exactly that (kind
 // `edited_or_deleted`) rather than guess. Deletion is certain when the first
 // row still names a predecessor, or when the recorded head's row sits earlier
-// than its recorded count. Rows without prev_sha256 (Tau's, or older ones) are
-// unchained: reported, never counted as tampering.
+// than its recorded count.
+//
+// A row is chained when a link covers it, so that editing or removing it
+// shows: it carries a prev_sha256, or it starts a chain (no prev_sha256 of
+// its own, but the next row carries one: a log's first row, or Tau's last
+// row before ours), or it is the last row and the recorded audit head names
+// it (a log of one row). Every other row is unchained (Tau's, or older ones):
+// reported, never counted as tampering. Whether a row starts a chain is known
+// only at the next row, so the count and ranges are corrected then.
 import type { AuditHead } from '@tau/schemas';
 import type { AuditTornTail } from './audit-log-lines.js';
 
@@ -38,9 +45,14 @@ export interface AuditVerification {
   /** True when no problem was found (notices do not count). */
   ok: boolean;
   rows: number;
-  /** Rows carrying a prev_sha256. */
+  /**
+   * Rows a link covers (an edit or removal of one shows): rows carrying a
+   * prev_sha256, a row a chain starts at (the next row carries one: a log's
+   * first row, or Tau's last row before ours), and a last row the recorded
+   * head names. Malformed rows count in neither.
+   */
   chained_rows: number;
-  /** Rows without one (Tau's or older rows); listed as line ranges. */
+  /** Rows no link covers (Tau's or older rows); listed as line ranges. */
   unchained_rows: number;
   unchained_ranges: { first_line: number; last_line: number }[];
   head: AuditHead;
@@ -70,8 +82,12 @@ export class AuditChainCheck {
   private problemsNotListed = 0;
   private readonly notices: AuditFinding<AuditNoticeKind>[] = [];
   private previousLine = 0;
+  /** The line of the row before the previous one (0: none): where a range ends when its last row turns out to start a chain. */
+  private lineBeforePrevious = 0;
   private previousHash: string | null = null;
   private previousChained = false;
+  /** The previous row parsed and had no prev_sha256: counted unchained until the next row says it starts a chain. */
+  private previousUnchained = false;
   private sawChained = false;
   /** Row index (1-based) and line of the last row whose hash equals the expected head's. */
   private headMatchIndex = 0;
@@ -86,11 +102,13 @@ export class AuditChainCheck {
     if (prevSha256 === undefined) {
       this.addUnchained(line);
     } else {
+      if (this.previousUnchained && SHA256_HEX.test(prevSha256)) this.countPreviousAsChainStart();
       this.chained += 1;
       this.sawChained = true;
       this.checkLink(line, prevSha256);
     }
     this.previousChained = prevSha256 !== undefined;
+    this.previousUnchained = prevSha256 === undefined;
     this.advance(line, sha256);
   }
 
@@ -99,6 +117,7 @@ export class AuditChainCheck {
     this.countRow(line, sha256);
     this.problem({ kind: 'malformed', line, detail: `not a valid row (${detail}); its prev_sha256 cannot be checked` });
     this.previousChained = false;
+    this.previousUnchained = false;
     this.advance(line, sha256);
   }
 
@@ -111,6 +130,11 @@ export class AuditChainCheck {
       });
     }
     this.checkHead();
+    // A lone unchained last row the recorded head names (a log of one row of ours) is covered by the head.
+    if (this.previousUnchained && this.previousHash !== null && this.previousHash === this.expectedHead?.last_row_sha256) {
+      this.countPreviousAsChainStart();
+      this.previousUnchained = false;
+    }
     const head: AuditHead = { row_count: this.rows, last_row_sha256: this.previousHash };
     return {
       path,
@@ -139,6 +163,7 @@ export class AuditChainCheck {
   }
 
   private advance(line: number, sha256: string): void {
+    this.lineBeforePrevious = this.previousLine;
     this.previousLine = line;
     this.previousHash = sha256;
   }
@@ -158,6 +183,22 @@ export class AuditChainCheck {
         detail: 'rows from here on carry no prev_sha256 (appended by Tau or an older version); edits to them cannot be detected',
       });
     }
+  }
+
+  /** The previous row, counted unchained, turns out to be covered: it leaves the count and the end of its range. */
+  private countPreviousAsChainStart(): void {
+    this.unchained -= 1;
+    this.chained += 1;
+    const range = this.unchainedRanges[this.unchainedRanges.length - 1];
+    if (range === undefined) return;
+    if (range.first_line < this.previousLine) {
+      range.last_line = this.lineBeforePrevious;
+      return;
+    }
+    this.unchainedRanges.pop();
+    // The range was this one row: a notice that unchained rows start there would now be wrong.
+    const stale = this.notices.findLastIndex((n) => n.kind === 'unchained_after_chained' && n.line === range.first_line);
+    if (stale !== -1) this.notices.splice(stale, 1);
   }
 
   private checkLink(line: number, prevSha256: string): void {

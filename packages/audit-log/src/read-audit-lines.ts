@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import type { AuditReplayRow } from '@tau/schemas';
-import { AuditLineParseError, AuditLogReadError } from './audit-log-errors.js';
-import { AuditLogLines, openAuditLogIfPresent, type AuditTornTail } from './audit-log-lines.js';
+import { AuditLineParseError } from './audit-log-errors.js';
+import type { AuditTornTail } from './audit-log-lines.js';
+import { AuditLogReader } from './audit-log-reader.js';
 import { parseAuditRow } from './audit-row-parse.js';
 import { isBlankAuditLine } from './blank-line.js';
 
@@ -24,23 +24,11 @@ export interface AuditLine {
  * never yielded as a row. Memory stays flat in file length.
  */
 export function* readAuditLines(filePath: string): Generator<AuditLine, AuditTornTail | null, undefined> {
-  let fd: number | undefined;
+  const log = AuditLogReader.open(filePath);
+  if (log === undefined) return null;
   try {
-    fd = openAuditLogIfPresent(filePath);
-  } catch (cause) {
-    throw new AuditLogReadError(filePath, { cause });
-  }
-  if (fd === undefined) return null;
-  try {
-    const lines = new AuditLogLines(fd);
-    for (;;) {
-      let more: boolean;
-      try {
-        more = lines.next();
-      } catch (cause) {
-        throw new AuditLogReadError(filePath, { cause });
-      }
-      if (!more) return lines.tornTail;
+    const { lines } = log;
+    while (log.next()) {
       const { buf, start, end, lineNumber } = lines;
       if (isBlankAuditLine(buf, start, end)) continue;
       // A copy: the reader's buffer is reused for the next chunk.
@@ -53,7 +41,8 @@ export function* readAuditLines(filePath: string): Generator<AuditLine, AuditTor
       }
       yield { line: lineNumber, offset: lines.offset, bytes, row };
     }
+    return lines.tornTail;
   } finally {
-    fs.closeSync(fd);
+    log.close();
   }
 }

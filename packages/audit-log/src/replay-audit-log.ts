@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import { AuditLineParseError, AuditLogReadError } from './audit-log-errors.js';
-import { AuditLogLines, openAuditLogIfPresent, readBytesAt } from './audit-log-lines.js';
+import { AuditLineParseError } from './audit-log-errors.js';
+import { AuditLogReader } from './audit-log-reader.js';
 import { AuditReplayFold, type AuditMutatingRow, type AuditReplay } from './audit-replay-fold.js';
 import { auditRowFieldsOf } from './audit-row-fields.js';
 import { parseAuditRow } from './audit-row-parse.js';
@@ -34,29 +33,17 @@ function parseLineOrThrow(bytes: Uint8Array, line: number, filePath: string) {
  */
 export function replayAuditLog(filePath: string): AuditReplay {
   const fold = new AuditReplayFold();
-  let fd: number | undefined;
+  const log = AuditLogReader.open(filePath);
+  if (log === undefined) return fold.finish({ torn_tail: null, last_row_sha256: null, last_mutating_row: null });
   try {
-    fd = openAuditLogIfPresent(filePath);
-  } catch (cause) {
-    throw new AuditLogReadError(filePath, { cause });
-  }
-  if (fd === undefined) return fold.finish({ torn_tail: null, last_row_sha256: null, last_mutating_row: null });
-  try {
-    const lines = new AuditLogLines(fd);
+    const { lines } = log;
     const scanner = new AuditRowScanner(false);
     // Plain numbers rather than an object per row: this loop runs a million times.
     let lastRowLine = 0;
     let lastRowOffset = 0;
     let lastRowLength = 0;
     let lastMutating: RowPosition | undefined;
-    for (;;) {
-      let more: boolean;
-      try {
-        more = lines.next();
-      } catch (cause) {
-        throw new AuditLogReadError(filePath, { cause });
-      }
-      if (!more) break;
+    while (log.next()) {
       const { buf, start, end, lineNumber } = lines;
       if (buf[start] !== OPEN_BRACE && isBlankAuditLine(buf, start, end)) continue;
       const fields = scanner.scan(buf, start, end)
@@ -72,26 +59,17 @@ export function replayAuditLog(filePath: string): AuditReplay {
       lastRowOffset = lines.offset;
       lastRowLength = end - start;
     }
-    const lastRow = { line: lastRowLine, offset: lastRowOffset, length: lastRowLength };
     return fold.finish({
       torn_tail: lines.tornTail,
-      last_row_sha256: lastRowLine === 0 ? null : rowSha256Hex(readRowBytes(fd, lastRow, filePath)),
-      last_mutating_row: lastMutating === undefined ? null : readMutatingRow(fd, lastMutating, filePath),
+      last_row_sha256: lastRowLine === 0 ? null : rowSha256Hex(log.readBytesAt(lastRowOffset, lastRowLength)),
+      last_mutating_row: lastMutating === undefined ? null : readMutatingRow(log, lastMutating),
     });
   } finally {
-    fs.closeSync(fd);
+    log.close();
   }
 }
 
-function readRowBytes(fd: number, position: RowPosition, filePath: string): Buffer {
-  try {
-    return readBytesAt(fd, position.offset, position.length);
-  } catch (cause) {
-    throw new AuditLogReadError(filePath, { cause });
-  }
-}
-
-function readMutatingRow(fd: number, position: RowPosition, filePath: string): AuditMutatingRow {
-  const bytes = readRowBytes(fd, position, filePath);
-  return { line: position.line, row: parseLineOrThrow(bytes, position.line, filePath) };
+function readMutatingRow(log: AuditLogReader, position: RowPosition): AuditMutatingRow {
+  const bytes = log.readBytesAt(position.offset, position.length);
+  return { line: position.line, row: parseLineOrThrow(bytes, position.line, log.filePath) };
 }

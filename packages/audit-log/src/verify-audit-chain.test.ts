@@ -40,10 +40,26 @@ describe('verifyAuditChain', () => {
   it('finds an intact chain intact, and agrees with the recorded head', () => {
     const head = appendRows(5);
     const v = verifyAuditChain(log, head);
-    expect(v).toMatchObject({ ok: true, rows: 5, chained_rows: 4, unchained_rows: 1, head, problems: [] });
-    // The first row carries no prev_sha256 by design; it is the only unchained one.
-    expect(v.unchained_ranges).toEqual([{ first_line: 1, last_line: 1 }]);
+    // The first row carries no prev_sha256 by design; the chain starts there, so it counts as chained.
+    expect(v).toMatchObject({ ok: true, rows: 5, chained_rows: 5, unchained_rows: 0, head, problems: [] });
+    expect(v.unchained_ranges).toEqual([]);
     expect(v.notices).toEqual([]);
+  });
+
+  it('counts a log of one row as chained only when the recorded head names it', () => {
+    const head = appendRows(1);
+    expect(verifyAuditChain(log, head)).toMatchObject({ ok: true, rows: 1, chained_rows: 1, unchained_rows: 0, unchained_ranges: [] });
+    expect(verifyAuditChain(log)).toMatchObject({ ok: true, rows: 1, chained_rows: 0, unchained_rows: 1, unchained_ranges: [{ first_line: 1, last_line: 1 }] });
+  });
+
+  it('counts an edited first row as chained, with the broken link as the problem', () => {
+    const head = appendRows(3);
+    const edited = lines();
+    edited[0] = (edited[0] as string).replace('"principal":"local:alice"', '"principal":"local:mallory"');
+    writeLines(edited);
+    const v = verifyAuditChain(log, head);
+    expect(kinds(v)).toEqual(['edited_or_deleted@2']);
+    expect(v).toMatchObject({ rows: 3, chained_rows: 3, unchained_rows: 0 });
   });
 
   it('verifies a missing log as empty', () => {
@@ -96,15 +112,28 @@ describe('verifyAuditChain', () => {
     const head = appendRows(3);
     fs.appendFileSync(log, tauRowLine('pause', 5000) + tauRowLine('resume', 5001));
     const v = verifyAuditChain(log, head);
-    expect(v).toMatchObject({ ok: true, rows: 5, chained_rows: 2, unchained_rows: 3 });
-    expect(v.unchained_ranges).toEqual([
-      { first_line: 1, last_line: 1 },
-      { first_line: 4, last_line: 5 },
-    ]);
+    expect(v).toMatchObject({ ok: true, rows: 5, chained_rows: 3, unchained_rows: 2 });
+    expect(v.unchained_ranges).toEqual([{ first_line: 4, last_line: 5 }]);
     expect(v.notices.map((n) => `${n.kind}@${n.line}`)).toEqual(['unchained_after_chained@4', 'head_behind@null']);
-    // A row we append after Tau's links to Tau's last row, so the chain continues.
+    // A row we append after Tau's links to Tau's last row, so the chain continues and covers that row too.
     appendAuditRow(log, controlRow('cancel', 6000), replayAuditLog(log).head);
-    expect(verifyAuditChain(log).ok).toBe(true);
+    const continued = verifyAuditChain(log);
+    expect(continued).toMatchObject({ ok: true, rows: 6, chained_rows: 5, unchained_rows: 1 });
+    expect(continued.unchained_ranges).toEqual([{ first_line: 4, last_line: 4 }]);
+  });
+
+  it('a chain started on a Tau log covers Tau\'s last row only, and a lone Tau row between ours drops its notice', () => {
+    fs.writeFileSync(log, tauRowLine('pause', 1) + '\n' + tauRowLine('resume', 2) + tauRowLine('cancel', 3));
+    appendRows(1, replayAuditLog(log).head);
+    const v = verifyAuditChain(log);
+    expect(v).toMatchObject({ ok: true, rows: 4, chained_rows: 2, unchained_rows: 2 });
+    // Line 2 is blank: the range is rows 1 and 3, ending at the row before the chain's start (line 4).
+    expect(v.unchained_ranges).toEqual([{ first_line: 1, last_line: 3 }]);
+    fs.appendFileSync(log, tauRowLine('pause', 4));
+    appendRows(1, replayAuditLog(log).head);
+    const w = verifyAuditChain(log);
+    expect(w).toMatchObject({ ok: true, rows: 6, chained_rows: 4, unchained_rows: 2, unchained_ranges: [{ first_line: 1, last_line: 3 }] });
+    expect(w.notices.map((n) => n.kind)).toEqual(['no_expected_head']);
   });
 
   it('verifies a pure Tau log as all unchained, without problems', () => {

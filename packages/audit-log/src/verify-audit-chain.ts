@@ -1,8 +1,6 @@
-import fs from 'node:fs';
 import { formatErrorChain, type AuditHead } from '@tau/schemas';
 import { AuditChainCheck, type AuditVerification } from './audit-chain-check.js';
-import { AuditLogReadError } from './audit-log-errors.js';
-import { AuditLogLines, openAuditLogIfPresent } from './audit-log-lines.js';
+import { AuditLogReader } from './audit-log-reader.js';
 import { parseAuditRow } from './audit-row-parse.js';
 import { AuditRowScanner } from './audit-row-scanner.js';
 import { isBlankAuditLine } from './blank-line.js';
@@ -16,24 +14,12 @@ import { rowSha256Hex } from './row-hash.js';
  */
 export function verifyAuditChain(filePath: string, expectedHead?: AuditHead | null): AuditVerification {
   const check = new AuditChainCheck(expectedHead ?? null);
-  let fd: number | undefined;
+  const log = AuditLogReader.open(filePath);
+  if (log === undefined) return check.finish(filePath, null);
   try {
-    fd = openAuditLogIfPresent(filePath);
-  } catch (cause) {
-    throw new AuditLogReadError(filePath, { cause });
-  }
-  if (fd === undefined) return check.finish(filePath, null);
-  try {
-    const lines = new AuditLogLines(fd);
+    const { lines } = log;
     const scanner = new AuditRowScanner();
-    for (;;) {
-      let more: boolean;
-      try {
-        more = lines.next();
-      } catch (cause) {
-        throw new AuditLogReadError(filePath, { cause });
-      }
-      if (!more) break;
+    while (log.next()) {
       const { buf, start, end, lineNumber } = lines;
       if (isBlankAuditLine(buf, start, end)) continue;
       const bytes = buf.subarray(start, end);
@@ -53,6 +39,6 @@ export function verifyAuditChain(filePath: string, expectedHead?: AuditHead | nu
     }
     return check.finish(filePath, lines.tornTail);
   } finally {
-    fs.closeSync(fd);
+    log.close();
   }
 }

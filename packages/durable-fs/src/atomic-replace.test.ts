@@ -1,9 +1,25 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { replaceFileAtomically } from './atomic-replace.js';
 import { DurableFsError } from './durable-fs-error.js';
+
+function captured(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+function formatChain(error: unknown): string {
+  const messages: string[] = [];
+  for (let current: unknown = error; current instanceof Error; current = current.cause) messages.push(current.message);
+  return messages.join(': ');
+}
 
 let dir: string;
 beforeEach(() => {
@@ -55,9 +71,39 @@ describe('replaceFileAtomically', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(DurableFsError);
-    expect((error as Error).message).toBe(`replace file ${target}`);
-    expect(((error as Error).cause as NodeJS.ErrnoException).code).toMatch(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect(formatChain(error)).toBe(`replace file ${target}: it is a directory, not a regular file`);
     expect(fs.readdirSync(dir)).toEqual(['taken']);
+  });
+
+  it('refuses a dangling symlink before writing anything, creating nothing where it points', () => {
+    const link = path.join(dir, 'state.json');
+    const missing = path.join(dir, 'elsewhere', 'missing.json');
+    fs.mkdirSync(path.dirname(missing));
+    fs.symlinkSync(missing, link);
+    expect(() => replaceFileAtomically(link, 'data')).toThrow(DurableFsError);
+    expect(formatChain(captured(() => replaceFileAtomically(link, 'data')))).toBe(
+      `replace file ${link}: it is a symbolic link to '${missing}', which does not exist`,
+    );
+    expect(fs.readlinkSync(link)).toBe(missing);
+    expect(fs.readdirSync(dir).sort()).toEqual(['elsewhere', 'state.json']);
+    expect(fs.readdirSync(path.dirname(missing))).toEqual([]);
+  });
+
+  it('refuses a symlink to a directory and a FIFO, leaving no temp file', () => {
+    const toDir = path.join(dir, 'to-dir.json');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.symlinkSync('sub', toDir);
+    expect(formatChain(captured(() => replaceFileAtomically(toDir, 'x')))).toBe(
+      `replace file ${toDir}: it is a symbolic link to 'sub', which is a directory, not a regular file`,
+    );
+    const fifo = path.join(dir, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    expect(formatChain(captured(() => replaceFileAtomically(fifo, 'x')))).toBe(
+      `replace file ${fifo}: it is a FIFO, not a regular file`,
+    );
+    expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
+    expect(fs.readdirSync(dir).sort()).toEqual(['fifo.json', 'sub', 'to-dir.json']);
+    expect(fs.readdirSync(path.join(dir, 'sub'))).toEqual([]);
   });
 
   it('fails when the directory does not exist', () => {

@@ -4,25 +4,19 @@ import { countedFsync, countedRename, countedWrite } from './durable-operation.j
 import { DurableFsError } from './durable-fs-error.js';
 import { fsyncDirectory } from './directory.js';
 import { tempFileNameFor } from './temp-file-name.js';
+import { assertWriteTarget } from './write-target.js';
 
 /**
  * The file a write to `filePath` should replace: the path itself, or, when it
- * is a symlink, the file the link points to (so the link survives and the
- * rename stays within the target's file system).
+ * is a symlink to a regular file, the file the link points to (so the link
+ * survives and the rename stays within the target's file system). Anything
+ * but a regular file or nothing is refused here, before the temp file exists.
  */
 function resolveReplaceTarget(filePath: string): { target: string; mode: number | undefined } {
-  let stats: fs.Stats;
-  try {
-    stats = fs.lstatSync(filePath);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { target: filePath, mode: undefined };
-    throw error;
-  }
-  if (stats.isSymbolicLink()) {
-    const target = fs.realpathSync(filePath);
-    return { target, mode: fs.statSync(target).mode & 0o7777 };
-  }
-  return { target: filePath, mode: stats.mode & 0o7777 };
+  const { entry } = assertWriteTarget(filePath);
+  if (entry === 'absent') return { target: filePath, mode: undefined };
+  const target = entry === 'symlink' ? fs.realpathSync(filePath) : filePath;
+  return { target, mode: fs.statSync(target).mode & 0o7777 };
 }
 
 function removeQuietly(filePath: string): void {
@@ -38,7 +32,9 @@ function removeQuietly(filePath: string): void {
  * the same directory is written, fsynced, renamed over the target, and the
  * directory is fsynced. At every instant the target holds either its old or
  * its new contents, complete. An existing file's permission bits are kept.
- * A crash leaves at most a temp file behind (`removeStaleTempFiles`).
+ * A symlink to a regular file has that file replaced; a dangling symlink, a
+ * directory or any other non-regular file is refused before anything is
+ * written. A crash leaves at most a temp file behind (`removeStaleTempFiles`).
  */
 export function replaceFileAtomically(filePath: string, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendLineDurably } from './durable-append.js';
+import { DurableFsError } from './durable-fs-error.js';
 
 let dir: string;
 beforeEach(() => {
@@ -26,9 +27,49 @@ describe('appendLineDurably', () => {
     expect(fs.readFileSync(log, 'utf8')).toBe('first\nsecond\n');
   });
 
+  it('follows a symlink to a regular file: the file grows, the link stays', () => {
+    const real = path.join(dir, 'real.jsonl');
+    const link = path.join(dir, 'audit.jsonl');
+    fs.writeFileSync(real, 'first\n');
+    fs.symlinkSync('real.jsonl', link);
+    appendLineDurably(link, 'second');
+    expect(fs.readFileSync(real, 'utf8')).toBe('first\nsecond\n');
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  it('refuses a dangling symlink instead of creating the file it names', () => {
+    const missing = path.join(dir, 'elsewhere', 'missing.jsonl');
+    fs.mkdirSync(path.dirname(missing));
+    const link = path.join(dir, 'audit.jsonl');
+    fs.symlinkSync(missing, link);
+    const error = captured(() => appendLineDurably(link, 'row'));
+    expect(error).toBeInstanceOf(DurableFsError);
+    expect(`${(error as Error).message}: ${((error as Error).cause as Error).message}`).toBe(
+      `append line to ${link}: it is a symbolic link to '${missing}', which does not exist`,
+    );
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  it('refuses a character device (a row appended to /dev/null would be lost)', () => {
+    const devNull = path.join(dir, 'null.jsonl');
+    fs.symlinkSync('/dev/null', devNull);
+    expect(((captured(() => appendLineDurably(devNull, 'row')) as Error).cause as Error).message).toBe(
+      "it is a symbolic link to '/dev/null', which is a character device, not a regular file",
+    );
+  });
+
   it('refuses a line with an embedded newline and writes nothing', () => {
     const log = path.join(dir, 'audit.jsonl');
     expect(() => appendLineDurably(log, 'a\nb')).toThrow(`append line to ${log}`);
     expect(fs.existsSync(log)).toBe(false);
   });
 });
+
+function captured(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}

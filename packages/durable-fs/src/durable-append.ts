@@ -3,6 +3,7 @@ import path from 'node:path';
 import { countedFsync, countedWrite } from './durable-operation.js';
 import { DurableFsError } from './durable-fs-error.js';
 import { fsyncDirectory } from './directory.js';
+import { assertWriteTarget } from './write-target.js';
 
 const NEWLINE = 0x0a;
 
@@ -15,19 +16,31 @@ function lineBytes(line: string | Uint8Array): Uint8Array {
 
 function openForAppend(filePath: string): { fd: number; created: boolean } {
   const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL } = fs.constants;
-  try {
-    return { fd: fs.openSync(filePath, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0o666), created: true };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return { fd: fs.openSync(filePath, 'a'), created: false };
+  if (assertWriteTarget(filePath).entry === 'absent') {
+    try {
+      return { fd: fs.openSync(filePath, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0o666), created: true };
+    } catch (error) {
+      // Created by someone else since the check: append to it like any existing file.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
+  // No O_CREAT: a symlink that dangles by now fails instead of creating the file it names.
+  const fd = fs.openSync(filePath, O_WRONLY | O_APPEND);
+  if (!fs.fstatSync(fd).isFile()) {
+    fs.closeSync(fd);
+    throw new Error('it is no longer a regular file');
+  }
+  return { fd, created: false };
 }
 
 /**
  * Appends one line (a `\n` is added unless it already ends with one) with a
  * single write(2) of the whole line, then fsyncs the file, and the directory
  * too when the file was created. A crash can leave only a prefix of this line
- * at the end of the file (a torn tail), never damage earlier lines.
+ * at the end of the file (a torn tail), never damage earlier lines. Like
+ * `replaceFileAtomically`, a symlink to a regular file is followed, and a
+ * dangling symlink, a directory or any other non-regular file is refused
+ * before anything is written.
  */
 export function appendLineDurably(filePath: string, line: string | Uint8Array): void {
   try {

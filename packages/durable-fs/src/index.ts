@@ -5,6 +5,9 @@
  */
 export { replaceFileAtomically } from './atomic-replace.js';
 export { appendLineDurably } from './durable-append.js';
+/** Whether a write to a path can succeed (nothing, a regular file, or a link to one), observed and decided apart. */
+export { observeWriteTarget, writeTargetProblem, type WriteTargetObservation } from './write-target.js';
+export type { FileKind } from './file-kind.js';
 export { truncateFileDurably } from './durable-truncate.js';
 export { ensureDirectory, fsyncDirectory } from './directory.js';
 export { removeStaleTempFiles } from './stale-temp-files.js';

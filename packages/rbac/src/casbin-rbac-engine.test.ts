@@ -65,4 +65,23 @@ describe('CasbinRbacEngine', () => {
       matched_pattern: 'control:rl:pause',
     });
   });
+
+  it('keeps each engine to its own rules although the model text is parsed once per process', async () => {
+    const first = await CasbinRbacEngine.build({
+      schema_version: 1,
+      team_mode: true,
+      bindings: [{ principal: 'alice', roles: ['pauser'] }],
+      roles: { pauser: { allow: ['control:rl:pause'] } },
+    });
+    const second = await CasbinRbacEngine.build({
+      schema_version: 1,
+      team_mode: true,
+      bindings: [{ principal: 'alice', roles: ['canceller'] }],
+      roles: { canceller: { allow: ['control:rl:cancel'] } },
+    });
+    expect(first.evaluate('alice', 'control:rl:pause').matched_role).toBe('pauser');
+    expect(first.evaluate('alice', 'control:rl:cancel').reason_code).toBe('deny_no_matching_allow');
+    expect(second.evaluate('alice', 'control:rl:cancel').matched_role).toBe('canceller');
+    expect(second.evaluate('alice', 'control:rl:pause').reason_code).toBe('deny_no_matching_allow');
+  });
 });

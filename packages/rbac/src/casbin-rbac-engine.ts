@@ -1,4 +1,4 @@
-import { Enforcer, FunctionMap, newEnforcerWithClass, newModelFromString } from 'casbin';
+import { Config, Enforcer, FunctionMap, Model, newEnforcerWithClass } from 'casbin';
 import type { RbacPolicy } from '@tau/schemas';
 import { compareByCodePoint } from './code-point-order.js';
 import { PrincipalPatternRoleManager } from './principal-pattern-role-manager.js';
@@ -31,6 +31,20 @@ e = some(where (p.eft == allow)) && !some(where (p.eft == deny))
 [matchers]
 m = tauPatternMatch(r.act, p.act) && g(r.sub, p.sub)
 `;
+
+// The model text parsed once per process, at the first build (a tau-po
+// startup snapshot stores it parsed: its warm-up builds an engine). The
+// parsed text is read-only; each engine still gets its own Model, which
+// casbin fills with that engine's rules.
+let tauModelConfig: Config | undefined;
+
+/** A fresh casbin Model of TAU_RBAC_CASBIN_MODEL, without parsing the text again. */
+function newTauRbacModel(): Model {
+  tauModelConfig ??= Config.newConfigFromText(TAU_RBAC_CASBIN_MODEL);
+  const model = new Model();
+  model.loadModelFromConfig(tauModelConfig);
+  return model;
+}
 
 /**
  * casbin's enforcer with only the functions our matcher calls. casbin copies
@@ -101,7 +115,7 @@ export class CasbinRbacEngine {
 
   /** Builds the enforcer for an already validated policy. */
   static async build(policy: RbacPolicy): Promise<CasbinRbacEngine> {
-    const enforcer = await newEnforcerWithClass(TauRbacEnforcer, newModelFromString(TAU_RBAC_CASBIN_MODEL));
+    const enforcer = await newEnforcerWithClass(TauRbacEnforcer, newTauRbacModel());
     enforcer.useOnlyAddedFunctions();
     const roleManager = new PrincipalPatternRoleManager();
     enforcer.setRoleManager(roleManager);

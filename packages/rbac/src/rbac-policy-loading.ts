@@ -62,7 +62,10 @@ function parsePolicyText(text: string, policyPath: string): RbacPolicy {
   try {
     return parseRbacPolicy(text, policyPath);
   } catch (error) {
-    if (error instanceof UnsupportedSchemaVersionError) throw new RbacPolicyError('invalid', policyPath, { cause: error });
+    // @tau/schemas wraps a version mismatch in its parse error; here it is a broken policy rule, named as such.
+    if (error instanceof ArtifactParseError && error.cause instanceof UnsupportedSchemaVersionError) {
+      throw new RbacPolicyError('invalid', policyPath, { cause: error.cause });
+    }
     // Same message as ArtifactParseError's; re-raised as ours so callers catch one error type.
     if (error instanceof ArtifactParseError) throw new RbacPolicyError('parse', policyPath, { cause: error.cause });
     throw error;

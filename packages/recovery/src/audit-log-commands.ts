@@ -14,6 +14,8 @@ import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/
 import { formatErrorChain, readControlState, type AuditHead, type AuditReplayRow } from '@tau/schemas';
 import { authorizeControlCommand } from './control-authorization.js';
 import { stateDirPaths } from './state-dir-paths.js';
+import { assertStateFileWrites } from './state-file-observation.js';
+import { planAuditRepairWrites } from './state-file-writes.js';
 import { withStateDirLock } from './state-dir-lock-scope.js';
 
 /** What `audit verify` found. */
@@ -92,7 +94,9 @@ export const AUDIT_REPAIR_ACTION = 'resume' as const;
  * requires `control:rl:resume`. Appends no audit row (rows record lifecycle
  * actions) and never touches complete lines: a malformed terminated row is
  * for the operator to fix, as the runbook says. A missing state directory
- * has nothing to repair and is not created.
+ * has nothing to repair and is not created; a log path that cannot be
+ * written (a dangling link, a directory, a FIFO) fails with
+ * `StateFileUnwritableError` before anything is written.
  */
 export async function repairAuditLogCommand(
   request: AuditRepairRequest,
@@ -101,9 +105,14 @@ export async function repairAuditLogCommand(
 ): Promise<AuditRepairOutcome> {
   const principal = resolvePrincipal(request.principal, env);
   await authorizeControlCommand(request.rbacPolicyPath, principal, 'audit repair', actionKeyFor(AUDIT_REPAIR_ACTION));
-  const logPath = stateDirPaths(request.stateDir).controlAudit;
+  const paths = stateDirPaths(request.stateDir);
+  const logPath = paths.controlAudit;
   const repair = fs.existsSync(request.stateDir)
-    ? withStateDirLock(request.stateDir, 'audit repair', () => repairTornTail(logPath, options.now))
+    ? withStateDirLock(request.stateDir, 'audit repair', () => {
+        // A log that cannot be cut (a dangling link, a directory, a FIFO) fails here, before the quarantine is written.
+        assertStateFileWrites(planAuditRepairWrites(paths));
+        return repairTornTail(logPath, options.now);
+      })
     : null;
   const text =
     repair === null

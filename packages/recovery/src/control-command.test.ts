@@ -441,10 +441,117 @@ describe('runControlCommand: the audit log', () => {
     }
   });
 
-  it('a malformed control state fails with Tau message', async () => {
-    writeStateFile(ws.stateDir, 'control-state.json', '{"schema_version": 2}');
-    const error = await failure('status');
-    expect(formatErrorChain(error)).toBe('unsupported training control schema version 2 (expected 1)');
+  it('another schema version fails every command with Tau\'s messages naming the file', async () => {
+    const files = [
+      ['control-state.json', 'training control state', 'training control'],
+      ['status.json', 'training status file', 'training status'],
+      ['recovery-report.json', 'training recovery report', 'training recovery'],
+    ] as const;
+    writeTrainingStatus(ws.stateDir, 'completed');
+    await run('resume');
+    for (const [file, parseNoun, versionNoun] of files) {
+      const original = fs.readFileSync(stateFile(file), 'utf8');
+      expect(original).toContain('"schema_version": 1');
+      writeStateFile(ws.stateDir, file, original.replace('"schema_version": 1', '"schema_version": 2'));
+      const before = snapshotDirectory(ws.stateDir);
+      for (const action of ['status', 'pause', 'resume'] as const) {
+        const error = await failure(action);
+        expect(formatErrorChain(error)).toBe(
+          `failed to parse ${parseNoun} '${stateFile(file)}': unsupported ${versionNoun} schema version 2 (expected 1)`,
+        );
+      }
+      expect(snapshotDirectory(ws.stateDir)).toEqual(before);
+      writeStateFile(ws.stateDir, file, original);
+    }
+  });
+});
+
+/** Every entry under `dir` without following links: kind, bytes or link text. */
+function treeOf(dir: string): Record<string, string> {
+  const tree: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const entryPath = path.join(entry.parentPath, entry.name);
+    const name = path.relative(dir, entryPath);
+    if (entry.isSymbolicLink()) tree[name] = `link -> ${fs.readlinkSync(entryPath)}`;
+    else if (entry.isFile()) tree[name] = `file ${fs.readFileSync(entryPath).toString('base64')}`;
+    else tree[name] = entry.isDirectory() ? 'directory' : 'other';
+  }
+  return tree;
+}
+
+describe('runControlCommand: files it cannot write', () => {
+  // A state dir after a real resume, with every artifact present.
+  async function committedStateDir(): Promise<void> {
+    writeTrainingStatus(ws.stateDir, 'completed');
+    await run('resume');
+  }
+
+  function danglingLink(name: string): string {
+    const missing = path.join(ws.root, 'elsewhere', `missing-${name}`);
+    fs.mkdirSync(path.dirname(missing), { recursive: true });
+    fs.rmSync(stateFile(name), { force: true });
+    fs.symlinkSync(missing, stateFile(name));
+    return missing;
+  }
+
+  it('a dangling control-state.json link fails every mutating command before its commit point', async () => {
+    await committedStateDir();
+    const missing = danglingLink('control-state.json');
+    fs.appendFileSync(stateFile('control-audit.jsonl'), '{"act');
+    const checkpoint = writeStateFile(ws.root, 'ckpt.json', checkpointText('run-rb'));
+    const before = treeOf(ws.root);
+    for (const [action, extra] of [
+      ['pause', {}],
+      ['resume', {}],
+      ['cancel', {}],
+      ['rollback', { rollbackCheckpoint: checkpoint }],
+      ['resume', { dryRun: true }],
+    ] as const) {
+      const error = await failure(action, extra);
+      expect(exitCodeForError(error)).toBe(1);
+      expect(formatErrorChain(error)).toBe(
+        `cannot write state file '${stateFile('control-state.json')}' (nothing was changed): it is a symbolic link to '${missing}', which does not exist`,
+      );
+      // No audit row, no recovery report, not even the torn tail moved aside.
+      expect(treeOf(ws.root)).toEqual(before);
+    }
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  it('an audit log linked to /dev/null is refused instead of losing the commit row', async () => {
+    await committedStateDir();
+    fs.rmSync(stateFile('control-audit.jsonl'));
+    fs.symlinkSync('/dev/null', stateFile('control-audit.jsonl'));
+    const before = treeOf(ws.stateDir);
+    const error = await failure('pause');
+    expect(formatErrorChain(error)).toBe(
+      `cannot write state file '${stateFile('control-audit.jsonl')}' (nothing was changed): it is a symbolic link to '/dev/null', which is a character device, not a regular file`,
+    );
+    expect(treeOf(ws.stateDir)).toEqual(before);
+  });
+
+  it('a dangling recovery-report.json link fails resume only; pause does not write the report', async () => {
+    await committedStateDir();
+    const missing = danglingLink('recovery-report.json');
+    const before = treeOf(ws.stateDir);
+    const error = await failure('resume');
+    expect(formatErrorChain(error)).toBe(
+      `cannot write state file '${stateFile('recovery-report.json')}' (nothing was changed): it is a symbolic link to '${missing}', which does not exist`,
+    );
+    expect(treeOf(ws.stateDir)).toEqual(before);
+    await run('pause');
+    expect(readState()).toMatchObject({ lifecycle_state: 'paused' });
+  });
+
+  it('a link to a regular file is followed: the file is replaced, the link stays', async () => {
+    await committedStateDir();
+    const real = path.join(ws.root, 'elsewhere', 'control-state.json');
+    fs.mkdirSync(path.dirname(real), { recursive: true });
+    fs.renameSync(stateFile('control-state.json'), real);
+    fs.symlinkSync(real, stateFile('control-state.json'));
+    await run('pause');
+    expect(fs.readlinkSync(stateFile('control-state.json'))).toBe(real);
+    expect(parseControlState(fs.readFileSync(real, 'utf8'), real)).toMatchObject({ lifecycle_state: 'paused', audit_head: { row_count: 2 } });
   });
 });
 

@@ -24,6 +24,8 @@ import { detectCrash } from './crash-detection.js';
 import { decideLifecycleTransition, type LifecycleTransition } from './lifecycle-transition.js';
 import { buildRecoveryReport, type RestoredCheckpoint } from './recovery-report-builder.js';
 import { stateDirPaths, type StateDirPaths } from './state-dir-paths.js';
+import { assertStateFileWrites } from './state-file-observation.js';
+import { planControlCommandWrites } from './state-file-writes.js';
 import { withStateDirLock } from './state-dir-lock-scope.js';
 import { loadStateDirSnapshot, type StateDirSnapshot } from './state-dir-snapshot.js';
 import { describeTornTailLeft, describeTornTailRepaired } from './torn-tail-diagnostics.js';
@@ -77,13 +79,14 @@ interface ControlPlan {
  * unless `status` or a dry run, create the directory, take its lock and
  * remove dead writers' temp files; load the artifacts; replay the audit log;
  * reconcile; decide (rollback checkpoint validated, resume's crash detection
- * and checkpoint restore); then commit: quarantine a torn audit tail, write
- * the recovery report (resume), append the audit row (the commit point),
- * replace the control state. Every failure before the commit writes nothing.
+ * and checkpoint restore); check that every file to write can take the
+ * write; then commit: quarantine a torn audit tail, write the recovery report
+ * (resume), append the audit row (the commit point), replace the control
+ * state. Every failure before the commit writes nothing.
  *
  * @param env read only to resolve the local principal.
  * @throws UsageError (2), AuthorizationDeniedError (3), RecoveryGuardrailError (4),
- *   StateDirBusyError (5), anything else (1): see `exitCodeForError`.
+ *   StateDirBusyError (5), anything else (1, e.g. `StateFileUnwritableError`): see `exitCodeForError`.
  */
 export async function runControlCommand(
   request: ControlRequest,
@@ -102,7 +105,12 @@ export async function runControlCommand(
   );
 }
 
-/** Loads, replays, reconciles and decides; reads only (checkpoints included), never writes. */
+/**
+ * Loads, replays, reconciles and decides; reads only (checkpoints included),
+ * never writes. Unless `status`, ends by checking that every file the commit
+ * will write can take the write (`StateFileUnwritableError` otherwise), so a
+ * dry run finds what would stop the real command.
+ */
 function planControlCommand(request: ControlRequest, principal: string, paths: StateDirPaths): ControlPlan {
   const snapshot = loadStateDirSnapshot(paths);
   const diagnostics: string[] = [];
@@ -130,6 +138,8 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
     request.action === 'rollback' ? loadRollbackCheckpointRunId(request.rollbackCheckpoint ?? '') : null;
   const crashDetected = request.action === 'resume' && detectCrash(reconciled.state, snapshot.trainingStatus);
   const restored = crashDetected ? restoreCheckpoint(paths) : null;
+  // Last, right before the commit: every file the commit writes must take the write, or nothing is written.
+  assertStateFileWrites(planControlCommandWrites(request.action, paths));
   return {
     request,
     principal,

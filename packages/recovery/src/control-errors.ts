@@ -84,6 +84,22 @@ export class RollbackCheckpointLoadError extends Error {
 }
 
 /**
+ * A file the command must write cannot be written (a dangling symlink, a
+ * directory, a FIFO...). Found before the first write, so nothing was
+ * changed: exit 1. The cause says what is at the path.
+ */
+export class StateFileUnwritableError extends Error {
+  override name = 'StateFileUnwritableError';
+  readonly exitCode = EXIT_CODES.failure;
+  constructor(
+    readonly path: string,
+    options: { cause: unknown },
+  ) {
+    super(`cannot write state file '${path}' (nothing was changed)`, options);
+  }
+}
+
+/**
  * The exit status for an error: walks the cause chain from the outside in
  * and returns the first known code (usage 2, denied 3, guardrail 4, busy 5);
  * anything else is 1.

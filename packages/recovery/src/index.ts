@@ -54,6 +54,7 @@ export {
   exitCodeForError,
   RecoveryGuardrailError,
   RollbackCheckpointLoadError,
+  StateFileUnwritableError,
   UsageError,
   type ExitCode,
 } from './control-errors.js';

@@ -36,7 +36,7 @@ describe('auditVerifyCommand', () => {
     await commit('pause', 'cancel');
     const outcome = auditVerifyCommand(ws.stateDir);
     expect(outcome.ok).toBe(true);
-    expect(outcome.verification).toMatchObject({ rows: 2, chained_rows: 1, expected_head: { row_count: 2 } });
+    expect(outcome.verification).toMatchObject({ rows: 2, chained_rows: 2, unchained_rows: 0, expected_head: { row_count: 2 } });
     expect(outcome.text).toMatch(/chain intact, 2 rows/);
     expect(JSON.parse(auditVerifyCommand(ws.stateDir, { json: true }).text)).toMatchObject({ ok: true });
   });
@@ -93,6 +93,24 @@ describe('repairAuditLogCommand', () => {
     const outcome = await repairAuditLogCommand(request(), {});
     expect(outcome.text).toMatch(/no torn final line, nothing to repair$/);
     expect(snapshotDirectory(ws.stateDir)).toEqual(before);
+  });
+
+  it('a log path that cannot be cut fails before the quarantine is written', async () => {
+    await commit('pause');
+    fs.rmSync(logPath());
+    fs.symlinkSync('/nowhere', logPath());
+    const before = fs.readdirSync(ws.stateDir).sort();
+    let error: unknown;
+    try {
+      await repairAuditLogCommand(request(), {});
+    } catch (caught) {
+      error = caught;
+    }
+    expect(exitCodeForError(error)).toBe(1);
+    expect(formatErrorChain(error)).toBe(
+      `cannot write state file '${ws.stateDir}/control-audit.jsonl' (nothing was changed): it is a symbolic link to '/nowhere', which does not exist`,
+    );
+    expect(fs.readdirSync(ws.stateDir).sort()).toEqual(before);
   });
 
   it('requires the resume permission', async () => {

@@ -94,6 +94,27 @@ describe('diagnoseStateDir', () => {
     expect(report.resume_exit_code).toBe(1);
   });
 
+  it('a state file a resume could not write fails its check and the verdict, and doctor writes nothing', async () => {
+    await runControlCommand({ action: 'pause', stateDir: ws.stateDir, rbacPolicyPath: ws.policyPath, principal: OPERATOR }, {});
+    expect(check(await doctor(), 'state files')).toEqual({ name: 'state files', ok: true, detail: 'every file a resume writes can be written' });
+    const state = path.join(ws.stateDir, 'control-state.json');
+    fs.rmSync(state);
+    fs.symlinkSync('/nowhere', state);
+    fs.mkdirSync(path.join(ws.stateDir, 'recovery-report.json'));
+    const report = await doctor();
+    expect(check(report, 'state files')).toMatchObject({
+      ok: false,
+      detail: `cannot write '${ws.stateDir}/recovery-report.json': it is a directory, not a regular file; cannot write '${state}': it is a symbolic link to '/nowhere', which does not exist`,
+    });
+    expect(report).toMatchObject({ resume_would_succeed: false, resume_exit_code: 1 });
+    expect(report.resume_error).toMatch(/^failed to read training recovery report /);
+    fs.rmdirSync(path.join(ws.stateDir, 'recovery-report.json'));
+    expect((await doctor()).resume_error).toBe(
+      `cannot write state file '${state}' (nothing was changed): it is a symbolic link to '/nowhere', which does not exist`,
+    );
+    expect(fs.readlinkSync(state)).toBe('/nowhere');
+  });
+
   it('a denied principal and a missing policy are reported, exit 3', async () => {
     const denied = await doctor('local:viewer');
     expect(check(denied, 'authorization')).toMatchObject({ ok: false, detail: expect.stringMatching(/denied reason_code=deny_no_matching_allow/) });

@@ -21,6 +21,8 @@ import { EXIT_CODES, exitCodeForError, type ExitCode } from './control-errors.js
 import { reconcileControlState } from './control-state-reconcile.js';
 import { detectCrash } from './crash-detection.js';
 import { stateDirPaths } from './state-dir-paths.js';
+import { checkStateFileWrites } from './state-file-observation.js';
+import { planControlCommandWrites } from './state-file-writes.js';
 
 /** Where `doctor` looks, and as whom a resume would run. */
 export interface DoctorRequest {
@@ -172,6 +174,16 @@ export async function diagnoseStateDir(
       (report.value === undefined
         ? 'missing'
         : `recovered_at=${new Date(report.value.recovered_at_unix_ms).toISOString()} crash_detected=${report.value.crash_detected} checkpoint_source=${report.value.checkpoint_source ?? 'none'}`),
+  });
+
+  const unwritable = checkStateFileWrites(planControlCommandWrites('resume', paths));
+  checks.push({
+    name: 'state files',
+    ok: unwritable.length === 0,
+    detail:
+      unwritable.length === 0
+        ? 'every file a resume writes can be written'
+        : unwritable.map(({ path, problem }) => `cannot write '${path}': ${problem}`).join('; '),
   });
 
   const replay = attempt(() => replayAuditLog(paths.controlAudit));

@@ -26,7 +26,9 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
 /**
  * Parses an artifact's text the way Tau reads it: strict JSON, then the schema
  * version (checked first, so a newer file reports its version, not some field
- * it renamed), then the rest of the schema.
+ * it renamed), then the rest of the schema. Every failure, the version included,
+ * is an `ArtifactParseError` naming the file; its cause says what is wrong
+ * (`UnsupportedSchemaVersionError` for another version).
  */
 export function parseArtifactText<S extends z.ZodMiniType>(
   kind: ArtifactKind,
@@ -45,7 +47,10 @@ export function parseArtifactText<S extends z.ZodMiniType>(
     const version = value['schema_version'];
     // Only a well-typed version can be "unsupported"; anything else is a schema error below.
     if (typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 && version !== expectedVersion) {
-      throw new UnsupportedSchemaVersionError(kind, version, expectedVersion, path);
+      // Wrapped like any other parse failure: Tau's version message alone does not say which file.
+      throw new ArtifactParseError(kind, path, {
+        cause: new UnsupportedSchemaVersionError(kind, version, expectedVersion, path),
+      });
     }
   }
   try {

@@ -50,7 +50,11 @@ export class ArtifactReadError extends Error {
   }
 }
 
-/** A well-formed artifact of another schema version: `unsupported training control schema version 2 (expected 1)`. */
+/**
+ * A well-formed artifact of another schema version: `unsupported training
+ * control schema version 2 (expected 1)`. Readers throw it as the `cause` of
+ * an `ArtifactParseError` naming the file (walk the cause chain to detect it).
+ */
 export class UnsupportedSchemaVersionError extends Error {
   override name = 'UnsupportedSchemaVersionError';
   constructor(

@@ -41,7 +41,7 @@ export function orderControlState(state: ControlState): { [key: string]: TauJson
   );
 }
 
-/** Parses `control-state.json` text; throws `ArtifactParseError` / `UnsupportedSchemaVersionError` with Tau's messages. */
+/** Parses `control-state.json` text; throws `ArtifactParseError` (Tau's message, naming `path`), caused by `UnsupportedSchemaVersionError` for another schema version. */
 export function parseControlState(text: string, path: string): ControlState {
   return parseArtifactText('control_state', controlStateSchema, SCHEMA_VERSION, text, path);
 }

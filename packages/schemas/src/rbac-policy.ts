@@ -32,7 +32,7 @@ export const rbacPolicySchema = z.looseObject({
 /** The RBAC policy file. */
 export type RbacPolicy = z.infer<typeof rbacPolicySchema>;
 
-/** Parses an RBAC policy file: `failed to parse rbac policy '<path>'` / `unsupported rbac policy schema version N (expected 1)`. */
+/** Parses an RBAC policy file: `failed to parse rbac policy '<path>'`, caused by what is wrong (`unsupported rbac policy schema version N (expected 1)` for another version). */
 export function parseRbacPolicy(text: string, path: string): RbacPolicy {
   return parseArtifactText('rbac_policy', rbacPolicySchema, SCHEMA_VERSION, text, path);
 }

@@ -47,7 +47,7 @@ export const RECOVERY_REPORT_KEYS = [
   'diagnostics',
 ] as const;
 
-/** Parses `recovery-report.json` text; throws `ArtifactParseError` / `UnsupportedSchemaVersionError` with Tau's messages. */
+/** Parses `recovery-report.json` text; throws `ArtifactParseError` (Tau's message, naming `path`), caused by `UnsupportedSchemaVersionError` for another schema version. */
 export function parseRecoveryReport(text: string, path: string): RecoveryReport {
   return parseArtifactText('recovery_report', recoveryReportSchema, SCHEMA_VERSION, text, path);
 }

@@ -78,7 +78,7 @@ export function orderTrainingStatus(status: TrainingStatus): { [key: string]: Ta
   });
 }
 
-/** Parses `status.json` text; throws `ArtifactParseError` / `UnsupportedSchemaVersionError` with Tau's messages. */
+/** Parses `status.json` text; throws `ArtifactParseError` (Tau's message, naming `path`), caused by `UnsupportedSchemaVersionError` for another schema version. */
 export function parseTrainingStatus(text: string, path: string): TrainingStatus {
   return parseArtifactText('training_status', trainingStatusSchema, SCHEMA_VERSION, text, path);
 }

@@ -1,30 +1,17 @@
 // Runs the bundled runners (see bundle-runners.ts) in real child processes.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { bundledRunnerPath } from '@tau/vitest-config/bundle-test-runners';
+import { runNodeChild, type ChildOutcome } from '@tau/vitest-config/run-node-child';
 import { inject } from 'vitest';
 import type { ControlRequest } from '../control-request.js';
 
-/** How a child process ended. */
-export interface ChildOutcome {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 function runnerPath(name: string): string {
-  return path.join(inject('recoveryRunnerDir'), `${name}-runner.mjs`);
+  return bundledRunnerPath(inject('runnerDir'), name);
 }
 
 /** Runs one control command in a child `node` with extra environment (e.g. failpoints) and waits for it. */
 export function runControlCommandInChild(request: ControlRequest, env: Record<string, string> = {}): ChildOutcome {
-  const result = spawnSync(process.execPath, [runnerPath('control-command'), JSON.stringify(request)], {
-    env: { ...process.env, TAU_PO_FAILPOINT: '', TAU_PO_FAILPOINT_TRACE: '', ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+  return runNodeChild(runnerPath('control-command'), [JSON.stringify(request)], env);
 }
 
 /** Starts a child that takes the state directory's lock; resolves once it holds it. */
