@@ -97,11 +97,18 @@ function controlStateOnDisk(): Record<string, unknown> {
   return state;
 }
 
-/** The `--json` document: one pretty document, REFERENCE.md's keys in order, trailing newline. */
+/**
+ * The `--json` document: one pretty document, REFERENCE.md's keys in order,
+ * trailing newline; our one extension, `diagnostics`, last and only when the
+ * command has something to say.
+ */
 function parseReport(stdout: string): Record<string, unknown> {
   const report = JSON.parse(stdout) as Record<string, unknown>;
   expect(stdout).toBe(`${JSON.stringify(report, null, 2)}\n`);
-  expect(Object.keys(report)).toEqual(CONTROL_REPORT_KEYS);
+  const keys = Object.keys(report);
+  expect(keys.slice(0, CONTROL_REPORT_KEYS.length)).toEqual(CONTROL_REPORT_KEYS);
+  expect(keys.slice(CONTROL_REPORT_KEYS.length)).toEqual('diagnostics' in report ? ['diagnostics'] : []);
+  if ('diagnostics' in report) expect(report['diagnostics']).not.toEqual([]);
   return report;
 }
 
@@ -149,6 +156,7 @@ describe('control actions through the built CLI', () => {
       recovery_crash_detected: null, recovery_replayed_audit_events: null, training_status: null,
     });
     expect(report['control_state']).toEqual(controlStateOnDisk());
+    expect(report).not.toHaveProperty('diagnostics');
     expect(auditRows().map((row) => row['idempotent'])).toEqual([false, true]);
   });
 
@@ -175,7 +183,7 @@ describe('control actions through the built CLI', () => {
     expect(report).toMatchObject({
       action: 'resume', idempotent: false, recovery_report_path: `${STATE}/recovery-report.json`,
       recovery_checkpoint_source: null, recovery_crash_detected: false, recovery_replayed_audit_events: 1,
-      checkpoint_run_id: null,
+      checkpoint_run_id: null, diagnostics: [NO_CRASH_DIAGNOSTIC],
     });
     const reportText = readText('recovery-report.json');
     const recovery = JSON.parse(reportText) as Record<string, unknown>;
@@ -213,6 +221,14 @@ describe('control actions through the built CLI', () => {
       checkpoint_run_id: 'run-primary', checkpoint_global_step: 4200, checkpoint_optimizer_step: 525,
     });
     expect(auditRows()).toEqual([expect.objectContaining({ action: 'resume', recovery_checkpoint_source: 'primary', idempotent: true })]);
+
+    // checkpoint_run_id is the checkpoint the action loaded (Tau): a later pause
+    // or status loaded none, though the report on disk still names the restore.
+    for (const action of ['pause', 'status']) {
+      const later = parseReport(tauPo(action, '--json').stdout);
+      expect(later).toMatchObject({ action, checkpoint_run_id: null, recovery_checkpoint_source: 'primary', recovery_crash_detected: true });
+    }
+    expect(tauPo('status').stdout).toContain(' checkpoint_run_id=none recovery_report=state/recovery-report.json ');
   });
 
   it('rollback records the checkpoint exactly as given; the next action clears it', () => {

@@ -102,6 +102,46 @@ describe("the runbook's failure modes", () => {
   });
 });
 
+// Not on a terminal (stderr is a pipe here), so the --json document is the
+// only place a script can read what the command found.
+describe('diagnostics in the --json document', () => {
+  it('a dry run prints the primary failure it found, and writes nothing', () => {
+    writeStateDir(stateDir, {
+      controlState: controlState('running', 'resume'),
+      trainingStatus: trainingStatus('running'),
+      primaryCheckpoint: '{"checkpoint_version": 1, "run_id": "half-writ',
+      fallbackCheckpoint: policyCheckpoint('run-fallback', 4100),
+    });
+    const before = describeTree(stateDir, { directories: true });
+    const run = tauPo(['resume', '--dry-run', '--json']);
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(report).at(-1)).toBe('diagnostics');
+    expect(report['diagnostics']).toEqual([
+      expect.stringMatching(/^primary checkpoint load failed: parse checkpoint JSON .*policy-checkpoint\.json: /),
+      'dry run: nothing written',
+    ]);
+    expect(report).toMatchObject({ checkpoint_run_id: 'run-fallback', recovery_checkpoint_source: 'fallback' });
+    expect(describeTree(stateDir, { directories: true })).toEqual(before);
+  });
+
+  it('a pause that moves a torn audit tail aside says where it went', () => {
+    const rows = tauAuditRows(2).map(serializeAuditRow);
+    writeStateDir(stateDir, {
+      controlState: controlState('running', 'resume'),
+      auditText: `${rows[0]}${rows[1]}{"schema_version":1,"timestamp_unix_ms":17`,
+    });
+    const run = tauPo(['pause', '--json']);
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    const quarantine = fs.readdirSync(stateDir).filter((name) => name.startsWith('control-audit.jsonl.torn-'));
+    expect(quarantine).toHaveLength(1);
+    expect(report['diagnostics']).toEqual([
+      expect.stringMatching(new RegExp(`^audit log had a torn final line \\(line 3, .*moved to ${stateDir}/${quarantine[0]}$`)),
+    ]);
+  });
+});
+
 describe('exit statuses', () => {
   it('denied by policy: exit 3, nothing touched (the state dir is not even created)', () => {
     const run = tauPo(['pause'], 'local:observer');

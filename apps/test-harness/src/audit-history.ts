@@ -1,8 +1,18 @@
 import { createHash } from 'node:crypto';
-import { serializeAuditRow, type AuditHead, type AuditRow, type LifecycleState } from '@tau/schemas';
+import {
+  serializeAuditRow,
+  type AuditHead,
+  type AuditRow,
+  type CheckpointSource,
+  type ControlAction,
+  type LifecycleState,
+} from '@tau/schemas';
 
 /** A mutating control action, as it appears in an audit row. */
-export type MutatingAction = 'pause' | 'resume' | 'cancel' | 'rollback';
+export type MutatingAction = Exclude<ControlAction, 'status'>;
+
+/** Every mutating control action (for generators and checks). */
+export const MUTATING_ACTIONS: readonly MutatingAction[] = ['pause', 'resume', 'cancel', 'rollback'];
 
 /** One command in a generated history. */
 export interface HistoryStep {
@@ -10,7 +20,7 @@ export interface HistoryStep {
   /** The checkpoint path a `rollback` was given (ignored for other actions). */
   readonly rollbackCheckpoint?: string;
   /** What a `resume` restored from; null when it found no crash. */
-  readonly recoverySource?: 'primary' | 'fallback' | null;
+  readonly recoverySource?: CheckpointSource | null;
 }
 
 /** Who ran the history's commands, and when the first one ran. */
@@ -85,9 +95,4 @@ export function* chainAuditRows(steps: Iterable<HistoryStep>, author: HistoryAut
     index += 1;
     yield { row, line, head, lifecycle, rollbackCheckpoint };
   }
-}
-
-/** The whole chained history in memory (small logs). */
-export function buildAuditHistory(steps: readonly HistoryStep[], author: HistoryAuthor): ChainedAuditLine[] {
-  return [...chainAuditRows(steps, author)];
 }

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runConcurrency } from './concurrency.js';
@@ -18,6 +20,8 @@ describe('concurrency', () => {
 
   it('fails a CLI without a state-dir lock (lost updates)', async () => {
     const result = await runConcurrency({ binary: unlockedBinary, operators: 8, commands: 120, seed: 2 });
+    // A failed run keeps its scenario (the state dir's parent) for inspection; failing is the point here.
+    if (result.keptDir !== null) rmSync(dirname(result.keptDir), { recursive: true, force: true });
     expect(result.passed).toBe(false);
     // Racing read-modify-write shows up as broken links or misreported idempotency (which exactly depends on timing).
     const lostUpdateSigns = result.violations.filter((violation) => ['chain-verifies', 'idempotency-consistent', 'state-matches-log', 'rows-match-successes'].includes(violation.check));

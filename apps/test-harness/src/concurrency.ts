@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONTROL_AUDIT_FILE, FALLBACK_CHECKPOINT_FILE } from '@tau/schemas';
 import fc from 'fast-check';
-import { targetLifecycleOf, type MutatingAction } from './audit-history.js';
+import { MUTATING_ACTIONS, targetLifecycleOf, type MutatingAction } from './audit-history.js';
 import { checkAfterSuccess, completeLines, type InvariantViolation } from './crash-invariants.js';
 import { OPERATOR_PRINCIPAL } from './rbac-policy-fixture.js';
 import { writeScenario, type WrittenScenario } from './scenario-writer.js';
@@ -26,7 +26,7 @@ export const BUSY_EXIT_CODE = 5;
  */
 export function planOperatorCommands(seed: number, operators: number, total: number): OperatorCommand[][] {
   const commands = fc.sample(
-    fc.record({ action: fc.constantFrom<MutatingAction>('pause', 'resume', 'cancel', 'rollback'), jitterMs: fc.integer({ min: 0, max: 15 }) }),
+    fc.record({ action: fc.constantFrom(...MUTATING_ACTIONS), jitterMs: fc.integer({ min: 0, max: 15 }) }),
     { seed, numRuns: total },
   );
   const plan: OperatorCommand[][] = Array.from({ length: operators }, () => []);
@@ -114,7 +114,7 @@ export function judgeConcurrencyRun(issued: readonly IssuedCommand[], rowsBefore
     if (row.idempotent !== expected) {
       violations.push({ check: 'idempotency-consistent', detail: `audit row ${index + 1} (${row.action}) says idempotent=${row.idempotent} after a row in ${priorLifecycle}` });
     }
-    const target = (['pause', 'resume', 'cancel', 'rollback'] as const).find((action) => action === row.action);
+    const target = MUTATING_ACTIONS.find((action) => action === row.action);
     if (target === undefined || targetLifecycleOf(target) !== row.lifecycle_state) {
       violations.push({ check: 'idempotency-consistent', detail: `audit row ${index + 1}: action ${row.action} wrote lifecycle_state ${row.lifecycle_state}` });
     }
@@ -164,7 +164,9 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
     }),
   );
   const observation = observeStateDir(scenario.stateDir);
-  const violations = judgeConcurrencyRun(issued, loggedRows(before), loggedRows(observation.auditLog), checkAfterSuccess(before, observation));
+  const rowsBefore = loggedRows(before);
+  const rowsAfter = loggedRows(observation.auditLog);
+  const violations = judgeConcurrencyRun(issued, rowsBefore, rowsAfter, checkAfterSuccess(before, observation));
   const succeeded = issued.filter(({ run }) => run.exitCode === 0).length;
   const passed = violations.length === 0;
   if (passed) rmSync(root, { recursive: true, force: true });
@@ -174,7 +176,7 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
     commands: issued.length,
     succeeded,
     busy: issued.filter(({ run }) => run.exitCode === BUSY_EXIT_CODE).length,
-    rowsAdded: loggedRows(observation.auditLog).length - loggedRows(before).length,
+    rowsAdded: rowsAfter.length - rowsBefore.length,
     wallMs: Date.now() - started,
     violations,
     passed,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ControlState } from '@tau/schemas';
 import { describe, expect, it } from 'vitest';
-import { chainAuditRows, type HistoryStep, type MutatingAction } from './audit-history.js';
+import { chainAuditRows, MUTATING_ACTIONS, type HistoryStep } from './audit-history.js';
 import {
   checkAfterCrash,
   checkAfterSuccess,
@@ -110,7 +110,7 @@ describe('checkStateMatchesLog', () => {
   });
 
   it('holds for any crash point between two commits, and fails for a state ahead (property)', () => {
-    const action = fc.constantFrom<MutatingAction>('pause', 'resume', 'cancel', 'rollback');
+    const action = fc.constantFrom(...MUTATING_ACTIONS);
     fc.assert(
       fc.property(fc.array(fc.record({ action }), { minLength: 1, maxLength: 12 }), fc.nat(), (steps, cut) => {
         const rows = 1 + (cut % steps.length);

@@ -1,4 +1,12 @@
-import type { DrillResult } from './drill.js';
+import type { DrillCaseResult, DrillCell, DrillOperation, DrillResult } from './drill.js';
+import type { FailpointKind } from './drill-plan.js';
+
+/** The cell of `entry` crashed at `operation` with `failpoint`, if it ran. */
+function cellAt(result: DrillResult, entry: DrillCaseResult, operation: DrillOperation, failpoint: FailpointKind): DrillCell | undefined {
+  return result.cells.find(
+    (cell) => cell.command === entry.command && cell.scenario === entry.scenario && cell.operation === operation.index && cell.failpoint === failpoint,
+  );
+}
 
 /** The drill as a JSON document (what `drill-results.json` holds). */
 export function renderDrillJson(result: DrillResult): string {
@@ -69,10 +77,10 @@ export function renderDrillMarkdown(result: DrillResult): string {
       continue;
     }
     for (const operation of entry.operations) {
-      const cellFor = (failpoint: string) =>
-        result.cells.find((cell) => cell.command === entry.command && cell.scenario === entry.scenario && cell.operation === operation.index && cell.failpoint === failpoint);
+      const crash = cellAt(result, entry, operation, 'crash');
+      const torn = cellAt(result, entry, operation, 'torn');
       lines.push(
-        `| ${entry.command} | ${entry.scenario} | ${operation.index} | ${operation.kind} | \`${operation.file}\` | ${mark(cellFor('crash')?.passed)} | ${mark(cellFor('torn')?.passed)} |`,
+        `| ${entry.command} | ${entry.scenario} | ${operation.index} | ${operation.kind} | \`${operation.file}\` | ${mark(crash?.passed)} | ${mark(torn?.passed)} |`,
       );
     }
   }
@@ -97,10 +105,10 @@ export function renderDrillSummary(result: DrillResult): string {
   const lines = result.cases.map((entry) => {
     const label = `${entry.command} / ${entry.scenario}`.padEnd(width);
     if (entry.baselineViolations.length > 0) return `${label}  uncrashed run FAILED: ${entry.baselineViolations[0]?.detail ?? ''}`;
-    const row = (failpoint: string) =>
+    const row = (failpoint: FailpointKind) =>
       entry.operations
         .map((operation) => {
-          const cell = result.cells.find((candidate) => candidate.command === entry.command && candidate.scenario === entry.scenario && candidate.operation === operation.index && candidate.failpoint === failpoint);
+          const cell = cellAt(result, entry, operation, failpoint);
           return cell === undefined ? '?' : cell.passed ? '.' : 'X';
         })
         .join('');

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runDrill } from './drill.js';
@@ -24,7 +27,10 @@ describe('crash drill', () => {
   }, 300_000);
 
   it("fails a CLI that writes its control state in place, before the audit row (Tau's order)", async () => {
-    const result = await runDrill({ binary: unsafeBinary, cases: [{ command: 'pause', scenario: 'clean' }] });
+    // Failing cells keep their dirs for inspection; here failing is the point, so the test removes them.
+    const workDir = mkdtempSync(join(tmpdir(), 'tau-po-drill-unsafe-'));
+    const result = await runDrill({ binary: unsafeBinary, cases: [{ command: 'pause', scenario: 'clean' }], workDir });
+    rmSync(workDir, { recursive: true, force: true });
     expect(result.cases[0]?.baselineViolations).toEqual([]);
     expect(result.cases[0]?.operations.map((operation) => `${operation.kind} ${operation.file}`)).toEqual(['write control-state.json', 'write control-audit.jsonl']);
     const verdicts = Object.fromEntries(result.cells.map((cell) => [`${cell.failpoint}@${cell.operation}`, [...new Set(cell.violations.map((violation) => violation.invariant))].sort()]));

@@ -1,13 +1,24 @@
 // The built bin, as a user runs it (turbo builds it before `test`).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SCENARIO_NAMES } from './scenario-catalog.js';
 
 const bin = fileURLToPath(new URL('../dist/tau-po-harness.js', import.meta.url));
+
+const tempRoots: string[] = [];
+afterAll(() => {
+  for (const root of tempRoots) rmSync(root, { recursive: true, force: true });
+});
+
+function tempRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'harness-bin-'));
+  tempRoots.push(root);
+  return root;
+}
 
 function harness(args: string[]) {
   if (!existsSync(bin)) throw new Error(`build the harness first (pnpm build): '${bin}' does not exist`);
@@ -22,7 +33,7 @@ describe('tau-po-harness bin', () => {
   });
 
   it('scenario <name> <dir> writes state/ and rbac.json and prints the command to run', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'harness-bin-')), 'crashed');
+    const dir = join(tempRoot(), 'crashed');
     const run = harness(['scenario', 'crashed', dir]);
     expect(run.status).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['rbac.json', 'state']);
@@ -30,7 +41,7 @@ describe('tau-po-harness bin', () => {
   });
 
   it('big-audit takes --rows', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'harness-bin-')), 'big');
+    const dir = join(tempRoot(), 'big');
     expect(harness(['scenario', 'big-audit', dir, '--rows', '10']).status).toBe(0);
     const lines = execFileSync('wc', ['-l', join(dir, 'state', 'control-audit.jsonl')], { encoding: 'utf8' });
     expect(lines.trim().split(' ')[0]).toBe('10');

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatErrorChain } from '@tau/schemas';
 import { renderBenchTable, runBench, writeBenchResults } from './bench.js';
 import { ByteSizeError, parseByteSize } from './byte-size.js';
 import { runConcurrency } from './concurrency.js';
@@ -57,7 +58,10 @@ function positiveInteger(values: Values, name: 'rows' | 'parallel' | 'operators'
   const text = values[name];
   if (text === undefined) return fallback;
   const value = Number(text.replace(/_/g, ''));
-  if (!Number.isSafeInteger(value) || value < (name === 'seed' ? 0 : 1)) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  const least = name === 'seed' ? 0 : 1;
+  if (!Number.isSafeInteger(value) || value < least) {
+    throw new UsageError(`--${name} must be ${least === 0 ? 'a non-negative' : 'a positive'} integer, got ${JSON.stringify(text)}`);
+  }
   return value;
 }
 
@@ -200,7 +204,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const usage = error instanceof UsageError || error instanceof ByteSizeError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    console.error(`tau-po-harness: ${(error as Error).message ?? String(error)}`);
+    // The whole cause chain: a bare message would hide which file or step failed.
+    console.error(`tau-po-harness: ${formatErrorChain(error)}`);
     if (usage) console.error('run `tau-po-harness help` for usage');
     process.exitCode = usage ? 2 : 1;
   },

@@ -1,3 +1,5 @@
+import type { PolicyCheckpoint } from '@tau/schemas';
+
 /** The identifying fields of a generated policy checkpoint. */
 export interface CheckpointIdentity {
   readonly runId: string;
@@ -27,19 +29,16 @@ function policyState(): Record<string, unknown> {
 
 /** A small, valid checkpoint as the trainer writes it (pretty JSON, Tau's field order). */
 export function renderPolicyCheckpoint(identity: CheckpointIdentity): string {
-  return JSON.stringify(
-    {
-      checkpoint_version: 1,
-      run_id: identity.runId,
-      policy_state: policyState(),
-      optimizer_state: optimizerState(identity),
-      global_step: identity.globalStep,
-      optimizer_step: identity.optimizerStep,
-      saved_at_unix_seconds: identity.savedAtUnixSeconds,
-    },
-    null,
-    2,
-  );
+  const checkpoint = {
+    checkpoint_version: 1,
+    run_id: identity.runId,
+    policy_state: policyState(),
+    optimizer_state: optimizerState(identity),
+    global_step: identity.globalStep,
+    optimizer_step: identity.optimizerStep,
+    saved_at_unix_seconds: identity.savedAtUnixSeconds,
+  } satisfies PolicyCheckpoint;
+  return JSON.stringify(checkpoint, null, 2);
 }
 
 const FLOATS_PER_ROW = 64;

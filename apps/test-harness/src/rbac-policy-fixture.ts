@@ -4,9 +4,6 @@ export const OPERATOR_PRINCIPAL = 'local:rl-operator';
 /** A principal the scenario policy lets read status only (for denial checks). */
 export const VIEWER_PRINCIPAL = 'local:rl-viewer';
 
-/** A principal no binding matches. */
-export const UNBOUND_PRINCIPAL = 'local:intruder';
-
 /** The RBAC policy file written next to each scenario's state dir (team mode on). */
 export function renderScenarioRbacPolicy(): string {
   return JSON.stringify(

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseControlState, parseRbacPolicy, parseTrainingStatus } from '@tau/schemas';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SCENARIO_NAMES, describeScenarios, planScenario, type ScenarioName } from './scenario-catalog.js';
 import { writeScenario } from './scenario-writer.js';
 
@@ -28,8 +28,15 @@ function brokenChainLinks(logText: string): number[] {
   return broken;
 }
 
+const writtenRoots: string[] = [];
+afterAll(() => {
+  for (const root of writtenRoots) rmSync(root, { recursive: true, force: true });
+});
+
 function write(name: ScenarioName) {
-  return writeScenario(name, mkdtempSync(join(tmpdir(), `harness-${name}-`)), SMALL);
+  const scenario = writeScenario(name, mkdtempSync(join(tmpdir(), `harness-${name}-`)), SMALL);
+  writtenRoots.push(scenario.root);
+  return scenario;
 }
 
 describe('scenario catalog', () => {

@@ -6,6 +6,7 @@ import {
   TRAINING_STATUS_FILE,
   serializeControlState,
   serializeTrainingStatus,
+  type AuditHead,
 } from '@tau/schemas';
 import { chainAuditRows, sha256OfAuditLine, type ChainedAuditLine, type HistoryAuthor, type HistoryStep } from './audit-history.js';
 import { renderPolicyCheckpoint, streamLargePolicyCheckpoint, type CheckpointIdentity } from './policy-checkpoint-fixture.js';
@@ -165,7 +166,7 @@ function auditLogText(lines: readonly string[]): string {
   return lines.map((line) => `${line}\n`).join('');
 }
 
-function controlStateFor(last: ChainedAuditLine, headOverride?: { row_count: number; last_row_sha256: string | null }): string {
+function controlStateFor(last: ChainedAuditLine, headOverride?: AuditHead): string {
   return serializeControlState({
     schema_version: 1,
     updated_unix_ms: last.row.timestamp_unix_ms,

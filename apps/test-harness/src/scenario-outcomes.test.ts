@@ -1,8 +1,8 @@
 // Each scenario, given to the real CLI, does what `scenario --list` says.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkAfterSuccess } from './crash-invariants.js';
 import { OPERATOR_PRINCIPAL, VIEWER_PRINCIPAL } from './rbac-policy-fixture.js';
 import type { ScenarioName } from './scenario-catalog.js';
@@ -14,8 +14,15 @@ import { runTauPo, scenarioFlags } from './tau-po-process.js';
 
 const binary = resolveTauPoBinary();
 
+const writtenRoots: string[] = [];
+afterAll(() => {
+  for (const root of writtenRoots) rmSync(root, { recursive: true, force: true });
+});
+
 function write(name: ScenarioName): WrittenScenario {
-  return writeScenario(name, mkdtempSync(join(tmpdir(), `harness-outcome-${name}-`)), { rows: 2000, checkpointBytes: 3_000_000 });
+  const scenario = writeScenario(name, mkdtempSync(join(tmpdir(), `harness-outcome-${name}-`)), { rows: 2000, checkpointBytes: 3_000_000 });
+  writtenRoots.push(scenario.root);
+  return scenario;
 }
 
 function resume(scenario: WrittenScenario, principal = OPERATOR_PRINCIPAL) {

@@ -112,15 +112,3 @@ export function openAuditLogIfPresent(filePath: string): number | undefined {
     throw error;
   }
 }
-
-/** Reads `length` bytes at `offset` (a row found earlier in the scan). */
-export function readBytesAt(fd: number, offset: number, length: number): Buffer {
-  const bytes = Buffer.allocUnsafe(length);
-  let done = 0;
-  while (done < length) {
-    const n = fs.readSync(fd, bytes, done, length - done, offset + done);
-    if (n === 0) throw new Error(`file ended before byte ${offset + length}`);
-    done += n;
-  }
-  return bytes;
-}

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { AuditLogReadError } from './audit-log-errors.js';
-import { AuditLogLines, openAuditLogIfPresent, readBytesAt } from './audit-log-lines.js';
+import { AuditLogLines, openAuditLogIfPresent } from './audit-log-lines.js';
+import { readBytesAt } from './read-bytes-at.js';
 
 /**
  * An audit log open for one streaming scan: its lines, and reading back rows

@@ -1,6 +1,7 @@
 // Finds where the last complete line of an append-only log ends by reading
 // backwards from the end, so repair and append never scan the whole file.
 import fs from 'node:fs';
+import { readBytesAt } from './read-bytes-at.js';
 
 const NEWLINE = 0x0a;
 const BACKWARD_CHUNK_BYTES = 64 * 1024;
@@ -14,18 +15,10 @@ export interface LogTailPosition {
 /** Locates the end of the last complete line of the file open as `fd`. */
 export function locateLogTail(fd: number): LogTailPosition {
   const size = fs.fstatSync(fd).size;
-  const chunk = Buffer.allocUnsafe(Math.min(BACKWARD_CHUNK_BYTES, Math.max(size, 1)));
   let end = size;
   while (end > 0) {
-    const start = Math.max(0, end - chunk.length);
-    const length = end - start;
-    let done = 0;
-    while (done < length) {
-      const n = fs.readSync(fd, chunk, done, length - done, start + done);
-      if (n === 0) throw new Error(`file shrank while reading its tail (at byte ${start + done})`);
-      done += n;
-    }
-    const newline = chunk.subarray(0, length).lastIndexOf(NEWLINE);
+    const start = Math.max(0, end - BACKWARD_CHUNK_BYTES);
+    const newline = readBytesAt(fd, start, end - start).lastIndexOf(NEWLINE);
     if (newline >= 0) return { size, completeLength: start + newline + 1 };
     end = start;
   }

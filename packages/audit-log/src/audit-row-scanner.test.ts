@@ -66,13 +66,18 @@ describe('AuditRowScanner', () => {
   });
 
   it('property: whenever it accepts a line, the JSON.parse path accepts it with the same fields', () => {
+    let accepted = 0;
     fc.assert(
       fc.property(auditLineArb, fc.uint8Array({ maxLength: 3 }), (line, padding) => {
         const fast = scanAlone(line, Buffer.from(padding));
-        if (fast !== undefined) expect(simpleFields(line)).toEqual(fast);
+        if (fast === undefined) return; // declined: the simple path decides, nothing to compare
+        accepted += 1;
+        expect(simpleFields(line)).toEqual(fast);
       }),
       { numRuns: 3000 },
     );
+    // The generated lines must reach the comparison, or the property holds vacuously.
+    expect(accepted).toBeGreaterThan(300);
   });
 
   it('property: it accepts every plainly written row (so replay stays on the fast path)', () => {
@@ -84,7 +89,7 @@ describe('AuditRowScanner', () => {
     );
   });
 
-  it('reuses one principal string across rows with the same principal', () => {
+  it('never hands back the cached principal for another principal of the same length', () => {
     const scanner = new AuditRowScanner();
     const line = Buffer.from('{"action":"pause","principal":"local:alice"}');
     scanner.scan(line, 0, line.length);

@@ -3,11 +3,11 @@
 // half by SIGKILL), and we check what it left: no complete row lost or changed,
 // the new row absent, complete or a torn tail that replay reports, torn bytes
 // never lost or duplicated, and the next command recovering without hand repair.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AuditHead, AuditRow } from '@tau/schemas';
+import { runNodeChild, type ChildOutcome } from '@tau/vitest-config/run-node-child';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { appendAuditRow } from './append-audit-row.js';
 import { repairTornTail } from './repair-torn-tail.js';
@@ -21,21 +21,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-interface ChildOutcome {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 function runAuditChild(args: string[], env: Record<string, string> = {}): ChildOutcome {
-  const result = spawnSync(process.execPath, [inject('auditRunnerPath'), ...args], {
-    env: { ...process.env, TAU_PO_FAILPOINT: '', TAU_PO_FAILPOINT_TRACE: '', ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+  return runNodeChild(inject('auditRunnerPath'), args, env);
 }
 
 /** How many durable operations `args` performs on a copy of `setup` (via the failpoint trace). */

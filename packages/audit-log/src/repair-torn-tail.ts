@@ -3,6 +3,7 @@ import path from 'node:path';
 import { replaceFileAtomically, truncateFileDurably } from '@tau/durable-fs';
 import { AuditRepairError } from './audit-log-errors.js';
 import { locateLogTail } from './audit-log-tail.js';
+import { readBytesAt } from './read-bytes-at.js';
 
 /** What `repairTornTail` did. */
 export interface TornTailRepair {
@@ -26,17 +27,6 @@ export function quarantineNameFor(baseName: string, nowMs: number, taken: Readon
   let ms = nowMs;
   while (taken.has(`${baseName}${QUARANTINE_INFIX}${ms}`)) ms += 1;
   return `${baseName}${QUARANTINE_INFIX}${ms}`;
-}
-
-function readTail(fd: number, offset: number, length: number): Buffer {
-  const bytes = Buffer.allocUnsafe(length);
-  let done = 0;
-  while (done < length) {
-    const n = fs.readSync(fd, bytes, done, length - done, offset + done);
-    if (n === 0) throw new Error(`file shrank while reading its torn tail (at byte ${offset + done})`);
-    done += n;
-  }
-  return bytes;
 }
 
 /** An existing quarantine file of this log holding exactly `tail`, if any. */
@@ -77,7 +67,7 @@ export function repairTornTail(filePath: string, now: () => number = Date.now): 
       const { size, completeLength } = locateLogTail(fd);
       if (completeLength === size) return null;
       offset = completeLength;
-      tail = readTail(fd, offset, size - offset);
+      tail = readBytesAt(fd, offset, size - offset);
     } finally {
       fs.closeSync(fd);
     }

@@ -4,11 +4,16 @@ import { CHECKPOINT_VERSION, POLICY_CHECKPOINT_KEYS, type PolicyCheckpointHeader
 import { CheckpointFormatError } from './checkpoint-errors.js';
 import { MAX_CAPTURED_TOKEN_BYTES, type TopLevelMember, type TopLevelScan } from './top-level-scan.js';
 
+/** Byte length of the JSON text of each state object. */
+export interface CheckpointStateBytes {
+  readonly policy_state: number;
+  readonly optimizer_state: number;
+}
+
 /** What a valid checkpoint's scan yields. */
 export interface ValidatedCheckpoint {
   readonly header: PolicyCheckpointHeader;
-  /** Byte length of the JSON text of each state object. */
-  readonly state_bytes: { readonly policy_state: number; readonly optimizer_state: number };
+  readonly state_bytes: CheckpointStateBytes;
 }
 
 type KnownField = (typeof POLICY_CHECKPOINT_KEYS)[number];

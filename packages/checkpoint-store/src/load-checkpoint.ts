@@ -1,7 +1,7 @@
 import type { PolicyCheckpointHeader } from '@tau/schemas';
 import { checkDigest, digestSidecarPath } from './checkpoint-digest.js';
 import { CheckpointLoadError } from './checkpoint-errors.js';
-import { validateCheckpointScan } from './checkpoint-validation.js';
+import { validateCheckpointScan, type CheckpointStateBytes } from './checkpoint-validation.js';
 import { readCheckpointFile } from './read-checkpoint-file.js';
 
 /** A checkpoint that loaded and passed Tau's rules. */
@@ -17,7 +17,7 @@ export interface LoadedCheckpoint {
   /** The file's sha256 when a sidecar was checked, else null. */
   readonly sha256: string | null;
   /** Byte length of the JSON text of each state object. */
-  readonly state_bytes: { readonly policy_state: number; readonly optimizer_state: number };
+  readonly state_bytes: CheckpointStateBytes;
 }
 
 /**

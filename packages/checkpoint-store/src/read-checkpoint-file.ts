@@ -12,9 +12,9 @@ import { JsonSyntaxError, type TopLevelScan } from './top-level-scan.js';
 
 /**
  * Files up to this size are read whole and checked by V8's JSON.parse; larger
- * ones are streamed. JSON.parse can cost ~50x a hostile document's size (1 MiB
- * of nested `[` peaks near 96 MiB RSS, 256 KiB near 59 MiB), so the cap keeps
- * the fast path inside the 128 MiB budget for any input.
+ * ones are streamed. JSON.parse can cost ~40x a hostile document's size (see
+ * the README for the command measuring it), so the cap keeps the fast path
+ * inside the 128 MiB budget for any input.
  */
 export const FAST_PATH_MAX_BYTES = 256 * 1024;
 

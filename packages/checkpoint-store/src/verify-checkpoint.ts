@@ -1,7 +1,7 @@
 import { formatErrorChain, type PolicyCheckpointHeader } from '@tau/schemas';
 import { checkDigest, digestSidecarPath } from './checkpoint-digest.js';
 import { CheckpointLoadError } from './checkpoint-errors.js';
-import { validateCheckpointScan } from './checkpoint-validation.js';
+import { validateCheckpointScan, type CheckpointStateBytes } from './checkpoint-validation.js';
 import { readCheckpointFile } from './read-checkpoint-file.js';
 
 /** What `tau-po checkpoint verify` reports about one checkpoint file. */
@@ -14,7 +14,7 @@ export interface CheckpointVerification {
   readonly bytes: number | null;
   readonly header: PolicyCheckpointHeader | null;
   /** Byte length of the JSON text of each state object. */
-  readonly state_bytes: { readonly policy_state: number; readonly optimizer_state: number } | null;
+  readonly state_bytes: CheckpointStateBytes | null;
   /** The file's sha256 (computed whether or not there is a sidecar), or null when unreadable. */
   readonly sha256: string | null;
   readonly digest: {

@@ -5,21 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { replaceFileAtomically } from './atomic-replace.js';
 import { DurableFsError } from './durable-fs-error.js';
-
-function captured(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
-
-function formatChain(error: unknown): string {
-  const messages: string[] = [];
-  for (let current: unknown = error; current instanceof Error; current = current.cause) messages.push(current.message);
-  return messages.join(': ');
-}
+import { errorChainText, thrownBy } from './test-support/thrown-error.js';
 
 let dir: string;
 beforeEach(() => {
@@ -64,14 +50,9 @@ describe('replaceFileAtomically', () => {
   it('fails with the path in context when the target is a directory, leaving no temp file', () => {
     const target = path.join(dir, 'taken');
     fs.mkdirSync(target);
-    let error: unknown;
-    try {
-      replaceFileAtomically(target, 'data');
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => replaceFileAtomically(target, 'data'));
     expect(error).toBeInstanceOf(DurableFsError);
-    expect(formatChain(error)).toBe(`replace file ${target}: it is a directory, not a regular file`);
+    expect(errorChainText(error)).toBe(`replace file ${target}: it is a directory, not a regular file`);
     expect(fs.readdirSync(dir)).toEqual(['taken']);
   });
 
@@ -81,7 +62,7 @@ describe('replaceFileAtomically', () => {
     fs.mkdirSync(path.dirname(missing));
     fs.symlinkSync(missing, link);
     expect(() => replaceFileAtomically(link, 'data')).toThrow(DurableFsError);
-    expect(formatChain(captured(() => replaceFileAtomically(link, 'data')))).toBe(
+    expect(errorChainText(thrownBy(() => replaceFileAtomically(link, 'data')))).toBe(
       `replace file ${link}: it is a symbolic link to '${missing}', which does not exist`,
     );
     expect(fs.readlinkSync(link)).toBe(missing);
@@ -93,12 +74,12 @@ describe('replaceFileAtomically', () => {
     const toDir = path.join(dir, 'to-dir.json');
     fs.mkdirSync(path.join(dir, 'sub'));
     fs.symlinkSync('sub', toDir);
-    expect(formatChain(captured(() => replaceFileAtomically(toDir, 'x')))).toBe(
+    expect(errorChainText(thrownBy(() => replaceFileAtomically(toDir, 'x')))).toBe(
       `replace file ${toDir}: it is a symbolic link to 'sub', which is a directory, not a regular file`,
     );
     const fifo = path.join(dir, 'fifo.json');
     execFileSync('mkfifo', [fifo]);
-    expect(formatChain(captured(() => replaceFileAtomically(fifo, 'x')))).toBe(
+    expect(errorChainText(thrownBy(() => replaceFileAtomically(fifo, 'x')))).toBe(
       `replace file ${fifo}: it is a FIFO, not a regular file`,
     );
     expect(fs.lstatSync(fifo).isFIFO()).toBe(true);

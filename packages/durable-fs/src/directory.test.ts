@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureDirectory, fsyncDirectory } from './directory.js';
-import { truncateFileDurably } from './durable-truncate.js';
 
 let dir: string;
 beforeEach(() => {
@@ -32,20 +31,5 @@ describe('fsyncDirectory', () => {
   it('fsyncs an existing directory and names a missing one', () => {
     fsyncDirectory(dir);
     expect(() => fsyncDirectory(path.join(dir, 'nope'))).toThrow(`fsync directory ${path.join(dir, 'nope')}`);
-  });
-});
-
-describe('truncateFileDurably', () => {
-  it('cuts a file to the given length', () => {
-    const file = path.join(dir, 'log');
-    fs.writeFileSync(file, 'complete\ntorn');
-    truncateFileDurably(file, 9);
-    expect(fs.readFileSync(file, 'utf8')).toBe('complete\n');
-  });
-
-  it('does not create a missing file', () => {
-    const file = path.join(dir, 'missing');
-    expect(() => truncateFileDurably(file, 0)).toThrow(`truncate ${file} to 0 bytes`);
-    expect(fs.existsSync(file)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendLineDurably } from './durable-append.js';
 import { DurableFsError } from './durable-fs-error.js';
+import { errorChainText, thrownBy } from './test-support/thrown-error.js';
 
 let dir: string;
 beforeEach(() => {
@@ -42,9 +43,9 @@ describe('appendLineDurably', () => {
     fs.mkdirSync(path.dirname(missing));
     const link = path.join(dir, 'audit.jsonl');
     fs.symlinkSync(missing, link);
-    const error = captured(() => appendLineDurably(link, 'row'));
+    const error = thrownBy(() => appendLineDurably(link, 'row'));
     expect(error).toBeInstanceOf(DurableFsError);
-    expect(`${(error as Error).message}: ${((error as Error).cause as Error).message}`).toBe(
+    expect(errorChainText(error)).toBe(
       `append line to ${link}: it is a symbolic link to '${missing}', which does not exist`,
     );
     expect(fs.existsSync(missing)).toBe(false);
@@ -53,8 +54,8 @@ describe('appendLineDurably', () => {
   it('refuses a character device (a row appended to /dev/null would be lost)', () => {
     const devNull = path.join(dir, 'null.jsonl');
     fs.symlinkSync('/dev/null', devNull);
-    expect(((captured(() => appendLineDurably(devNull, 'row')) as Error).cause as Error).message).toBe(
-      "it is a symbolic link to '/dev/null', which is a character device, not a regular file",
+    expect(errorChainText(thrownBy(() => appendLineDurably(devNull, 'row')))).toBe(
+      `append line to ${devNull}: it is a symbolic link to '/dev/null', which is a character device, not a regular file`,
     );
   });
 
@@ -64,12 +65,3 @@ describe('appendLineDurably', () => {
     expect(fs.existsSync(log)).toBe(false);
   });
 });
-
-function captured(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}

@@ -13,11 +13,8 @@ export { loadRbacPolicy } from './rbac-policy-loading.js';
 export { buildRbacAuthorizer, type RbacAuthorizer } from './rbac-authorizer.js';
 /** A decision and its reason codes. */
 export { RBAC_REASON_CODES, type RbacDecision, type RbacReasonCode } from './rbac-decision.js';
-/** Checks Tau's policy rules on a parsed policy (`invalid rbac policy '<path>'`). */
-export { validateRbacPolicy } from './rbac-policy-validation.js';
-/** Errors of a policy file that cannot be used, of a broken rule, of a missing file; an example policy. */
+/** Errors of a policy file that cannot be used, of a broken rule, of a missing file. */
 export {
-  EXAMPLE_RBAC_POLICY,
   RbacPolicyError,
   RbacPolicyMissingError,
   RbacPolicyRuleError,
@@ -27,5 +24,3 @@ export {
 export { UnauthorizedActionError } from './unauthorized-action-error.js';
 /** The `rbac check` JSON document. */
 export { buildRbacCheckReport, type RbacCheckReport } from './rbac-check-report.js';
-/** Tau's pattern rule (`*`, trailing `*` prefix, otherwise exact). */
-export { matchesTauPattern } from './tau-pattern.js';

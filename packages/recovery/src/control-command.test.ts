@@ -579,7 +579,7 @@ describe('runControlCommand: reconciliation', () => {
     writeStateFile(ws.stateDir, 'policy-checkpoint.json', checkpointText('run-primary'));
     const outcome = await run('resume');
     expect(outcome.recoveryReport).toMatchObject({ crash_detected: true, prior_lifecycle_state: 'running', checkpoint_source: 'primary' });
-    expect(outcome.recoveryReport?.diagnostics[0]).toMatch(/^control state is missing but the audit log holds 1 rows/);
+    expect(outcome.recoveryReport?.diagnostics[0]).toMatch(/^control state is missing but the audit log holds 1 row:/);
   });
 
   it('a Tau-written state (no audit head) that agrees with the log is left alone', async () => {

@@ -1,6 +1,7 @@
 import type { ControlReport, ControlState, RecoveryReport, TrainingStatus } from '@tau/schemas';
 import { describe, expect, it } from 'vitest';
 import { buildControlReport, renderControlReportText, type ControlReportInput } from './control-report.js';
+import type { LifecycleTransition } from './lifecycle-transition.js';
 
 const PAUSED: ControlState = {
   schema_version: 1,
@@ -63,7 +64,7 @@ describe('buildControlReport', () => {
       principal: 'local:alice',
       idempotent: false,
       rollback_checkpoint: null,
-      checkpoint_run_id: 'run-7',
+      checkpoint_run_id: null,
       recovery_report_path: '.tau/training/recovery-report.json',
       recovery_checkpoint_source: 'fallback',
       recovery_crash_detected: true,
@@ -96,6 +97,15 @@ describe('buildControlReport', () => {
       { checkpoint_run_id: 'run-rb', rollback_checkpoint: 'c.json', recovery_checkpoint_source: 'fallback' },
     ],
     [
+      'resume takes checkpoint_run_id from the report it wrote',
+      {
+        action: 'resume',
+        recoveryReport: RECOVERY,
+        transition: { lifecycle_state: 'running', idempotent: false, rollback_checkpoint: null },
+      },
+      { checkpoint_run_id: 'run-7', recovery_checkpoint_source: 'fallback' },
+    ],
+    [
       'paths keep the state dir as given',
       { stateDir: './x/' },
       { state_dir: './x/', control_state_path: './x/control-state.json', control_audit_path: './x/control-audit.jsonl' },
@@ -113,13 +123,32 @@ describe('buildControlReport', () => {
   ])('%s', (_name, overrides, expected) => {
     expect(buildControlReport(input(overrides))).toMatchObject(expected);
   });
+
+  // Tau prints checkpoint_run_id only for the checkpoint the action itself loaded;
+  // an older report's restore belongs in the recovery_* fields, not here.
+  it.each<[ControlReportInput['action'], LifecycleTransition]>([
+    ['pause', { lifecycle_state: 'paused', idempotent: false, rollback_checkpoint: null }],
+    ['cancel', { lifecycle_state: 'cancelled', idempotent: false, rollback_checkpoint: null }],
+    ['status', { lifecycle_state: 'paused', idempotent: null, rollback_checkpoint: null }],
+  ])('%s: checkpoint_run_id is null although the report on disk names a restored checkpoint', (action, transition) => {
+    const report = buildControlReport(input({ action, transition, recoveryReport: RECOVERY }));
+    expect(report).toMatchObject({ checkpoint_run_id: null, recovery_checkpoint_source: 'fallback', recovery_crash_detected: true });
+    expect(renderControlReportText(report)).toContain(' checkpoint_run_id=none recovery_report=.tau/training/recovery-report.json ');
+  });
 });
 
 describe('renderControlReportText', () => {
   it('renders every field on one line', () => {
-    const report = buildControlReport(input({ recoveryReport: RECOVERY }));
+    const report = buildControlReport(
+      input({
+        action: 'resume',
+        recoveryReport: RECOVERY,
+        transition: { lifecycle_state: 'running', idempotent: false, rollback_checkpoint: null },
+        controlState: { ...PAUSED, lifecycle_state: 'running', last_action: 'resume' },
+      }),
+    );
     expect(renderControlReportText(report)).toBe(
-      'prompt optimization lifecycle control: action=pause principal=local:alice lifecycle_state=paused ' +
+      'prompt optimization lifecycle control: action=resume principal=local:alice lifecycle_state=running ' +
         'training_run_state=running idempotent=false rollback_checkpoint=none checkpoint_run_id=run-7 ' +
         'recovery_report=.tau/training/recovery-report.json recovery_checkpoint_source=fallback ' +
         'recovery_crash_detected=true recovery_replayed_audit_events=3 state_dir=.tau/training ' +

@@ -12,7 +12,7 @@ export interface ControlReportInput {
   transition: LifecycleTransition;
   /** `run_id` of the validated rollback checkpoint (rollback only). */
   rollbackCheckpointRunId?: string | null;
-  /** The recovery report on disk after the action (for a dry run: the one that would be written). */
+  /** The recovery report on disk after the action: for `resume` the one it wrote (for a dry run: would write). */
   recoveryReport: RecoveryReport | undefined;
   /** The control state after the action (for `status`: the reconciled current one). */
   controlState: ControlState | undefined;
@@ -20,16 +20,27 @@ export interface ControlReportInput {
 }
 
 /**
+ * `checkpoint_run_id` names the checkpoint *this action* loaded, as Tau
+ * reports it: the rollback checkpoint's `run_id` for `rollback`, the restored
+ * one's for `resume` (null when it restored none), null for every other
+ * action. Unlike the four `recovery_*` fields it does not come from an older
+ * report on disk: a pause after a restoring resume loaded no checkpoint.
+ */
+function checkpointRunIdOf(input: ControlReportInput): string | null {
+  if (input.action === 'rollback') return input.rollbackCheckpointRunId ?? null;
+  if (input.action === 'resume') return input.recoveryReport?.checkpoint_run_id ?? null;
+  return null;
+}
+
+/**
  * Builds the `--json` document (pure; REFERENCE.md "Output"). The four
  * `recovery_*` fields come from the recovery report for every action, null
- * when there is none. `checkpoint_run_id` is the rollback checkpoint's
- * `run_id` for `rollback`, otherwise the recovery report's
- * `checkpoint_run_id`.
+ * when there is none; `checkpoint_run_id` is this action's (see
+ * `checkpointRunIdOf`).
  */
 export function buildControlReport(input: ControlReportInput): ControlReport {
   const report = input.recoveryReport;
-  const checkpointRunId =
-    input.action === 'rollback' ? (input.rollbackCheckpointRunId ?? null) : (report?.checkpoint_run_id ?? null);
+  const checkpointRunId = checkpointRunIdOf(input);
   return {
     schema_version: 1,
     state_dir: input.stateDir,

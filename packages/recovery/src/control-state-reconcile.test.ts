@@ -70,7 +70,7 @@ describe('reconcileControlState', () => {
       'no state but rows: rolled forward',
       undefined,
       position(head(1), PAUSE_ROW),
-      { rolled: true, lifecycle: 'paused', diag: /control state is missing but the audit log holds 1 rows/ },
+      { rolled: true, lifecycle: 'paused', diag: /control state is missing but the audit log holds 1 row:/ },
     ],
     [
       'log behind the head: reported, kept',

@@ -65,6 +65,11 @@ function describeRow(row: AuditReplayRow, line: number, lifecycle: string): stri
   return `line ${line}: action=${row.action} lifecycle_state=${lifecycle}`;
 }
 
+/** `1 row`, `2 rows`: diagnostics are read by people. */
+function countRows(count: number): string {
+  return `${count} ${count === 1 ? 'row' : 'rows'}`;
+}
+
 /**
  * Reconciles the control state file with the audit log (pure).
  *
@@ -121,22 +126,22 @@ export function reconcileControlState(
     return kept();
   }
   if (controlState === undefined) {
-    return rollForward(`control state is missing but the audit log holds ${head.row_count} rows`);
+    return rollForward(`control state is missing but the audit log holds ${countRows(head.row_count)}`);
   }
   if (recorded !== undefined && recorded !== null) {
     if (recorded.row_count < head.row_count) {
       return rollForward(
-        `audit log is ahead of the control state (${head.row_count} rows, control state records ${recorded.row_count})`,
+        `audit log is ahead of the control state (${countRows(head.row_count)}, control state records ${recorded.row_count})`,
       );
     }
     if (recorded.row_count > head.row_count) {
       return kept([
-        `audit log holds ${head.row_count} rows but the control state records ${recorded.row_count}: rows were removed or truncated; run \`audit verify\``,
+        `audit log holds ${countRows(head.row_count)} but the control state records ${recorded.row_count}: rows were removed or truncated; run \`audit verify\``,
       ]);
     }
     if (recorded.last_row_sha256 !== head.last_row_sha256) {
       return kept([
-        `audit log's last row does not match the head the control state records (${head.row_count} rows): the log was edited; run \`audit verify\``,
+        `audit log's last row does not match the head the control state records (${countRows(head.row_count)}): the log was edited; run \`audit verify\``,
       ]);
     }
     return kept();

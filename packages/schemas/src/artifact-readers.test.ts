@@ -7,6 +7,7 @@ import { readControlState } from './control-state.js';
 import { formatErrorChain } from './error-chain.js';
 import { readFixture } from './fixture-files.test-support.js';
 import { readRecoveryReport } from './recovery-report.js';
+import { thrownBy } from './thrown-error.test-support.js';
 import { readTrainingStatus } from './training-status.js';
 
 let dir: string;
@@ -16,15 +17,6 @@ beforeEach(() => {
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('artifact readers', () => {
   it('return undefined for a file that does not exist', () => {

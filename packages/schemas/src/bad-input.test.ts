@@ -11,6 +11,7 @@ import { policyCheckpointHeaderSchema } from './policy-checkpoint.js';
 import { parseRbacPolicy } from './rbac-policy.js';
 import { parseRecoveryReport } from './recovery-report.js';
 import { parseJsonStrict } from './strict-json.js';
+import { thrownBy } from './thrown-error.test-support.js';
 import { parseTrainingStatus } from './training-status.js';
 
 const PATH = '/state/artifact.json';
@@ -147,12 +148,7 @@ function edited(text: string, path: (string | number)[], value: unknown): string
 }
 
 function failureChain(artifact: ArtifactCase, text: string): string {
-  let thrown: unknown;
-  try {
-    artifact.parse(text);
-  } catch (error) {
-    thrown = error;
-  }
+  const thrown = thrownBy(() => artifact.parse(text));
   expect(thrown, `expected ${artifact.name} to reject the text`).toBeInstanceOf(Error);
   if (artifact.outer !== undefined) {
     expect(thrown).toBeInstanceOf(ArtifactParseError);
@@ -221,7 +217,7 @@ describe('schema version errors', () => {
     ['recovery report', () => parseRecoveryReport(versioned('recovery-report.tau.json', 7), PATH), 'recovery_report',
       `failed to parse training recovery report '${PATH}': unsupported training recovery schema version 7 (expected 1)`],
   ] as const)('names the %s file, with Tau\'s version message as the cause', (_name, parse, kind, chain) => {
-    const thrown = captureError(parse);
+    const thrown = thrownBy(parse);
     expect(thrown).toBeInstanceOf(ArtifactParseError);
     expect(thrown).toMatchObject({ artifact: kind, path: PATH });
     const cause = (thrown as Error).cause;
@@ -232,7 +228,7 @@ describe('schema version errors', () => {
 
   it('treats a version of the wrong type as a field error, not an unsupported version', () => {
     const text = edited(readFixture('status.tau.json'), ['schema_version'], '1');
-    expect(formatErrorChain(captureError(() => parseTrainingStatus(text, PATH)))).toBe(
+    expect(formatErrorChain(thrownBy(() => parseTrainingStatus(text, PATH)))).toBe(
       `failed to parse training status file '${PATH}': field \`schema_version\`: expected 1, got "1"`,
     );
   });
@@ -240,13 +236,4 @@ describe('schema version errors', () => {
 
 function versioned(fixture: string, version: number): string {
   return edited(readFixture(fixture), ['schema_version'], version);
-}
-
-function captureError(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
 }

@@ -10,7 +10,8 @@ import { u64Schema } from './u64.js';
 /**
  * The control command's `--json` document. The four `recovery_*` fields come
  * from the recovery report on disk (null when there is none); `idempotent` is
- * null for `status`.
+ * null for `status`. `diagnostics` is our extension (absent when there is
+ * nothing to say, so the document is otherwise exactly Tau's).
  */
 export const controlReportSchema = z.looseObject({
   schema_version: z.literal(SCHEMA_VERSION),
@@ -28,6 +29,7 @@ export const controlReportSchema = z.looseObject({
   recovery_replayed_audit_events: z.nullable(u64Schema),
   control_state: z.nullable(controlStateSchema),
   training_status: z.nullable(trainingStatusSchema),
+  diagnostics: z.optional(z.array(z.string())),
 });
 /** The control command's `--json` document. */
 export type ControlReport = z.infer<typeof controlReportSchema>;
@@ -49,6 +51,7 @@ export const CONTROL_REPORT_KEYS = [
   'recovery_replayed_audit_events',
   'control_state',
   'training_status',
+  'diagnostics',
 ] as const;
 
 /** The `--json` document: pretty, in key order, nested artifacts in their own key order, no trailing newline. */

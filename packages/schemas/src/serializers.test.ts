@@ -8,6 +8,7 @@ import { formatErrorChain } from './error-chain.js';
 import { readFixture } from './fixture-files.test-support.js';
 import { parseRecoveryReport, serializeRecoveryReport } from './recovery-report.js';
 import { parseJsonStrict } from './strict-json.js';
+import { thrownBy } from './thrown-error.test-support.js';
 import { parseTrainingStatus, serializeTrainingStatus, type TrainingStatus } from './training-status.js';
 
 const sha = 'a'.repeat(64);
@@ -61,12 +62,7 @@ describe('serializeControlState', () => {
 
   it('refuses to write a value Tau could not read', () => {
     const state = { ...parseControlState(readFixture('control-state.tau.json'), 'x'), updated_unix_ms: 2 ** 53 };
-    let thrown: unknown;
-    try {
-      serializeControlState(state);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => serializeControlState(state));
     expect(thrown).toBeInstanceOf(ArtifactSerializeError);
     expect(formatErrorChain(thrown)).toBe(
       'refusing to write an invalid training control state: field `updated_unix_ms`: integer 9007199254740992 exceeds 2^53-1 (9007199254740991)',
@@ -158,5 +154,30 @@ describe('serializeControlReport', () => {
         `  "control_state": ${indent(readFixture('control-state.extended.json'))},\n` +
         `  "training_status": ${indent(readFixture('status.rl-optimizer.tau.json'))}\n}`,
     );
+  });
+
+  it('writes our `diagnostics` extension last, only when given, and only as strings', () => {
+    const report: ControlReport = {
+      schema_version: 1,
+      state_dir: 'd',
+      control_state_path: 'd/control-state.json',
+      control_audit_path: 'd/control-audit.jsonl',
+      action: 'resume',
+      principal: 'ops:bob',
+      idempotent: true,
+      rollback_checkpoint: null,
+      checkpoint_run_id: null,
+      recovery_report_path: null,
+      recovery_checkpoint_source: null,
+      recovery_crash_detected: null,
+      recovery_replayed_audit_events: null,
+      control_state: null,
+      training_status: null,
+    };
+    expect(serializeControlReport(report)).toMatch(/"training_status": null\n}$/);
+    const text = serializeControlReport({ diagnostics: ['dry run: nothing written'], ...report });
+    // Only the document's own closing brace follows a newline without indentation.
+    expect(text).toContain('"training_status": null,\n  "diagnostics": [\n    "dry run: nothing written"\n  ]\n}');
+    expect(() => serializeControlReport({ ...report, diagnostics: [1] } as unknown as ControlReport)).toThrow(ArtifactSerializeError);
   });
 });
