@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRIMARY_CHECKPOINT_FILE, CONTROL_AUDIT_FILE } from '@tau/schemas';
+import { PRIMARY_CHECKPOINT_FILE, CONTROL_AUDIT_FILE, RECOVERY_REPORT_FILE } from '@tau/schemas';
 import { formatByteSize } from './byte-size.js';
 import { median, measureProcess, type ProcessMeasurement } from './process-measurement.js';
 import { OPERATOR_PRINCIPAL } from './rbac-policy-fixture.js';
 import { writeScenario, type WrittenScenario } from './scenario-writer.js';
+import { captureStateDirRestorePoint, restoreStateDir } from './state-dir-restore-point.js';
 import { scenarioFlags } from './tau-po-process.js';
 import type { TauPoBinary } from './tau-po-binary.js';
 
@@ -56,6 +57,11 @@ async function medianOf(runs: number, measure: () => Promise<ProcessMeasurement>
   };
 }
 
+function reportSize(stateDir: string): string {
+  const path = join(stateDir, RECOVERY_REPORT_FILE);
+  return existsSync(path) ? formatByteSize(statSync(path).size) : 'missing';
+}
+
 function row(measurement: string, command: string, input: string, result: ProcessMeasurement, note = ''): BenchRow {
   const failure = result.exitCode === 0 ? '' : `FAILED: ${result.stderr.trim().split('\n')[0] ?? ''}`;
   return { measurement, command, input, wallMs: result.wallMs, peakRssKb: result.peakRssKb, exitCode: result.exitCode, note: [note, failure].filter(Boolean).join('; ') };
@@ -63,7 +69,8 @@ function row(measurement: string, command: string, input: string, result: Proces
 
 /**
  * Measures what DESIGN.md promises about speed and memory: cold start against
- * `node -e 0`, a 1M-row audit replay, and restoring from 300 MB and 1 GB
+ * `node -e 0`, a 1M-row audit log (replay, chain verify, and real `resume`
+ * and `pause` on it, the state dir restored between them), and restoring from 300 MB and 1 GB
  * checkpoints, each with wall time and peak RSS. Fixtures are generated in a
  * temp dir and removed afterwards.
  */
@@ -88,6 +95,16 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     const input = `${replayRows.toLocaleString('en-US')} rows (${formatByteSize(logBytes)})`;
     emit(row('audit replay', 'tau-po resume --dry-run', input, await measureProcess(...tauPo(options.binary, ['resume', '--dry-run', ...flagsOf(big)]))));
     emit(row('audit chain verify', 'tau-po audit verify', input, await measureProcess(...tauPo(options.binary, ['audit', 'verify', '--state-dir', big.stateDir]))));
+    // The mutating commands, each on the fixture as generated (restored between runs):
+    // resume writes a recovery report listing every row's action; pause only appends.
+    const fixture = captureStateDirRestorePoint(big.stateDir, CONTROL_AUDIT_FILE);
+    const control = (action: string) => measureProcess(...tauPo(options.binary, [action, ...flagsOf(big)]));
+    emit(row('resume, 1M-row log', 'tau-po resume', input, await control('resume'), `writes a ${reportSize(big.stateDir)} recovery report`));
+    // Right after that resume: pause reads (and validates) the big report it left.
+    emit(row('pause after resume', 'tau-po pause', input, await control('pause'), `reads the ${reportSize(big.stateDir)} recovery report`));
+    restoreStateDir(fixture);
+    emit(row('pause, 1M-row log', 'tau-po pause', input, await control('pause'), 'no recovery report on disk'));
+    restoreStateDir(fixture);
     rmSync(big.root, { recursive: true, force: true });
 
     for (const bytes of options.checkpointBytes ?? [300_000_000, 1_000_000_000]) {

@@ -30,10 +30,25 @@ export interface AuditMutatingRow {
   row: AuditReplayRow;
 }
 
+/** How to replay an audit log. */
+export interface AuditReplayOptions {
+  /**
+   * Keep every row's action, in order, in `replayed_actions` (default true).
+   * Only resume's recovery report lists them; every other command needs the
+   * count alone, and without the list a replay holds nothing per row (a
+   * million rows: about 8 MB of array less, and its growth copies).
+   */
+  collectActions?: boolean;
+}
+
 /** The recovery metadata one replay of an audit log produces. Same bytes, same result. */
 export interface AuditReplay {
-  /** Every row's action, in order (Tau's `replayed_actions`). */
-  replayed_actions: string[];
+  /**
+   * Every row's action, in order (Tau's `replayed_actions`); null when
+   * replayed with `collectActions: false`. Entries are shared strings (one
+   * per distinct action), so a long log costs a pointer per row.
+   */
+  replayed_actions: string[] | null;
   /** Number of rows (Tau's `replayed_audit_events`). */
   event_count: number;
   /** Rows per action, keys in order of first appearance. */
@@ -61,7 +76,8 @@ export function isMutatingAction(action: string): boolean {
 
 /** Accumulates rows in log order; `finish` produces the replay. */
 export class AuditReplayFold {
-  private readonly actions: string[] = [];
+  private readonly actions: string[] | null;
+  private rowCount = 0;
   private readonly counts = new Map<string, number>();
   private readonly principalSet = new Set<string>();
   private lastPrincipal: string | undefined;
@@ -72,10 +88,16 @@ export class AuditReplayFold {
   private lastTimestamp: number | null = null;
   private lastTimestampLine = 0;
 
+  /** `collectActions`: keep every row's action for `replayed_actions` (see `AuditReplayOptions`). */
+  constructor(collectActions = true) {
+    this.actions = collectActions ? [] : null;
+  }
+
   /** Adds one row; returns true when the row is mutating (the caller keeps its position). */
   addRow(line: number, fields: AuditRowFields): boolean {
     const { action } = fields;
-    this.actions.push(action);
+    this.actions?.push(action);
+    this.rowCount += 1;
     this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
     const { principal } = fields;
     // Rows repeat their principal in long runs; skip the set lookup for a repeat.
@@ -115,7 +137,7 @@ export class AuditReplayFold {
     if (this.unlistedWarnings > 0) warnings.push(`${this.unlistedWarnings} more warnings not listed`);
     return {
       replayed_actions: this.actions,
-      event_count: this.actions.length,
+      event_count: this.rowCount,
       action_counts: Object.fromEntries(this.counts),
       implied_lifecycle_state: this.impliedLifecycle,
       last_mutating_row: extra.last_mutating_row,
@@ -124,7 +146,7 @@ export class AuditReplayFold {
       principals: [...this.principalSet],
       warnings,
       torn_tail: extra.torn_tail,
-      head: { row_count: this.actions.length, last_row_sha256: extra.last_row_sha256 },
+      head: { row_count: this.rowCount, last_row_sha256: extra.last_row_sha256 },
     };
   }
 

@@ -308,7 +308,7 @@ export class AuditRowScanner {
       case Key.Action:
         if (this.sawAction) return false;
         this.sawAction = true;
-        fields.action = text;
+        fields.action = this.sharedAction(text);
         return true;
       case Key.Principal:
         fields.principal = text;
@@ -329,7 +329,17 @@ export class AuditRowScanner {
         if (rangeEquals(this.buf, start, stop, candidate.bytes)) return candidate.text;
       }
     }
-    const text = this.buf.toString('utf8', start, stop);
+    return this.sharedAction(this.buf.toString('utf8', start, stop));
+  }
+
+  /**
+   * The one string kept for an action spelled `text` (a replay holds a
+   * million of them: one pointer each, not a million copies); `text` itself
+   * when it is new. Known actions are shared constants.
+   */
+  sharedAction(text: string): string {
+    const known = KNOWN_ACTION_BY_LENGTH[text.length]?.find((candidate) => candidate.text === text);
+    if (known !== undefined) return known.text;
     const seen = this.otherActions.get(text);
     if (seen !== undefined) return seen;
     // Bounded: a log of all-distinct actions should not grow this map without end.

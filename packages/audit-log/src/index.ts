@@ -9,7 +9,7 @@ export { readAuditLines, type AuditLine } from './read-audit-lines.js';
 /** Replays an audit log into recovery metadata (actions, counts, implied lifecycle, torn tail, head). */
 export { replayAuditLog } from './replay-audit-log.js';
 /** The replay result and its parts. */
-export type { AuditReplay, AuditMutatingRow } from './audit-replay-fold.js';
+export type { AuditReplay, AuditReplayOptions, AuditMutatingRow } from './audit-replay-fold.js';
 /** An unterminated final line (a crashed append). */
 export type { AuditTornTail } from './audit-log-lines.js';
 /** Quarantines a torn final line to `<log>.torn-<unix_ms>` and truncates the log, durably. */

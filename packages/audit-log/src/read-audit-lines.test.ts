@@ -54,7 +54,7 @@ describe('readAuditLines', () => {
       fc.property(auditLogArb, ({ bytes }) => {
         const file = path.join(dir, 'p.jsonl');
         fs.writeFileSync(file, bytes);
-        let replayed: string[] | undefined;
+        let replayed: string[] | null | undefined;
         try {
           replayed = replayAuditLog(file).replayed_actions;
         } catch {

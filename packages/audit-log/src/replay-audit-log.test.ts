@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLineParseError, AuditLogReadError } from './audit-log-errors.js';
+import type { AuditReplay } from './audit-replay-fold.js';
 import { replayAuditLog } from './replay-audit-log.js';
 import { rowSha256Hex } from './row-hash.js';
 import { auditLogArb } from './test-support/audit-line-arbitraries.js';
@@ -168,18 +169,33 @@ describe('replayAuditLog', () => {
     expect(warnings[100]).toBe('49 more warnings not listed');
   });
 
+  it('with collectActions: false keeps no actions and gives everything else unchanged', () => {
+    const lines = [row('pause', { timestamp_unix_ms: 1, principal: 'p' }), row('resume'), row('weird\taction'), '{"x'];
+    const file = logWith(lines.join('\n'));
+    const full = replayAuditLog(file);
+    expect(full.replayed_actions).toEqual(['pause', 'resume', 'weird\taction']);
+    const counted = replayAuditLog(file, { collectActions: false });
+    expect(counted).toEqual({ ...full, replayed_actions: null });
+    expect(counted.event_count).toBe(3);
+    expect(counted.head.row_count).toBe(3);
+  });
+
   it('property: the fast path gives exactly the simple path result, or fails on the same line with the same cause', () => {
     fc.assert(
       fc.property(auditLogArb, ({ bytes }) => {
         const file = logWith(bytes);
-        const outcome = (replay: (file: string) => unknown) => {
+        const outcome = (replay: (file: string) => AuditReplay) => {
           try {
             return { result: replay(file) };
           } catch (error) {
             return { line: (error as AuditLineParseError).line, chain: formatErrorChain(error) };
           }
         };
-        expect(outcome(replayAuditLog)).toEqual(outcome(replayAuditLogSimply));
+        const simple = outcome(replayAuditLogSimply);
+        expect(outcome(replayAuditLog)).toEqual(simple);
+        // Without the actions: the same failure, or the same result less the list.
+        const counted = outcome((log) => replayAuditLog(log, { collectActions: false }));
+        expect(counted).toEqual('result' in simple ? { result: { ...simple.result, replayed_actions: null } } : simple);
         fs.rmSync(file);
       }),
       { numRuns: 400 },

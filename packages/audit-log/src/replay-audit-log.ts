@@ -1,7 +1,7 @@
 import { AuditLineParseError } from './audit-log-errors.js';
 import { AuditLogReader } from './audit-log-reader.js';
-import { AuditReplayFold, type AuditMutatingRow, type AuditReplay } from './audit-replay-fold.js';
-import { auditRowFieldsOf } from './audit-row-fields.js';
+import { AuditReplayFold, type AuditMutatingRow, type AuditReplay, type AuditReplayOptions } from './audit-replay-fold.js';
+import { auditRowFieldsOf, type AuditRowFields } from './audit-row-fields.js';
 import { parseAuditRow } from './audit-row-parse.js';
 import { AuditRowScanner } from './audit-row-scanner.js';
 import { isBlankAuditLine } from './blank-line.js';
@@ -30,9 +30,10 @@ function parseLineOrThrow(bytes: Uint8Array, line: number, filePath: string) {
  * any line it declines by the JSON.parse path, which accepts it or throws
  * `AuditLineParseError`. A missing file is an empty log; a torn final line is
  * reported in `torn_tail`, never an error. Only the last row is hashed.
+ * `options.collectActions: false` leaves `replayed_actions` null (nothing kept per row).
  */
-export function replayAuditLog(filePath: string): AuditReplay {
-  const fold = new AuditReplayFold();
+export function replayAuditLog(filePath: string, options: AuditReplayOptions = {}): AuditReplay {
+  const fold = new AuditReplayFold(options.collectActions ?? true);
   const log = AuditLogReader.open(filePath);
   if (log === undefined) return fold.finish({ torn_tail: null, last_row_sha256: null, last_mutating_row: null });
   try {
@@ -46,9 +47,14 @@ export function replayAuditLog(filePath: string): AuditReplay {
     while (log.next()) {
       const { buf, start, end, lineNumber } = lines;
       if (buf[start] !== OPEN_BRACE && isBlankAuditLine(buf, start, end)) continue;
-      const fields = scanner.scan(buf, start, end)
-        ? scanner.fields
-        : auditRowFieldsOf(parseLineOrThrow(buf.subarray(start, end), lineNumber, filePath));
+      let fields: AuditRowFields;
+      if (scanner.scan(buf, start, end)) {
+        fields = scanner.fields;
+      } else {
+        fields = auditRowFieldsOf(parseLineOrThrow(buf.subarray(start, end), lineNumber, filePath));
+        // JSON.parse decoded a fresh string; share one per distinct action, as the scanner does.
+        fields.action = scanner.sharedAction(fields.action);
+      }
       if (fold.addRow(lineNumber, fields)) {
         if (lastMutating === undefined) lastMutating = { line: 0, offset: 0, length: 0 };
         lastMutating.line = lineNumber;

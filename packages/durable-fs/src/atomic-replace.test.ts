@@ -87,6 +87,51 @@ describe('replaceFileAtomically', () => {
     expect(fs.readdirSync(path.join(dir, 'sub'))).toEqual([]);
   });
 
+  it('writes an iterable of string and byte pieces as their concatenation', () => {
+    const target = path.join(dir, 'report.json');
+    fs.writeFileSync(target, 'old');
+    replaceFileAtomically(target, ['{"a": "é', '\ud83d', '\ude00', Buffer.from('", "b": '), new Uint8Array([0x31]), '', '}']);
+    expect(fs.readFileSync(target, 'utf8')).toBe('{"a": "é😀", "b": 1}');
+    expect(fs.readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  it('writes an empty iterable as an empty file', () => {
+    const target = path.join(dir, 'empty');
+    replaceFileAtomically(target, []);
+    expect(fs.readFileSync(target)).toHaveLength(0);
+  });
+
+  it('streams: each piece is pulled only after the pieces before it are in the temp file', () => {
+    const target = path.join(dir, 'big.json');
+    const piece = 'x'.repeat(10_000);
+    const sizesSeen: number[] = [];
+    function* pieces(): Generator<string> {
+      for (let index = 0; index < 5; index += 1) {
+        const temp = fs.readdirSync(dir).filter((name) => name.startsWith('.big.json.tmp-'));
+        expect(temp).toHaveLength(1);
+        sizesSeen.push(fs.statSync(path.join(dir, temp[0] as string)).size);
+        yield piece;
+      }
+    }
+    replaceFileAtomically(target, pieces());
+    expect(sizesSeen).toEqual([0, 10_000, 20_000, 30_000, 40_000]);
+    expect(fs.readFileSync(target, 'utf8')).toBe(piece.repeat(5));
+  });
+
+  it('a piece that throws fails the replace, keeps the old file and leaves no temp file', () => {
+    const target = path.join(dir, 'state.json');
+    fs.writeFileSync(target, 'old');
+    function* pieces(): Generator<string> {
+      yield 'new, half';
+      throw new Error('serializer broke');
+    }
+    const error = thrownBy(() => replaceFileAtomically(target, pieces()));
+    expect(error).toBeInstanceOf(DurableFsError);
+    expect(errorChainText(error)).toBe(`replace file ${target}: serializer broke`);
+    expect(fs.readFileSync(target, 'utf8')).toBe('old');
+    expect(fs.readdirSync(dir)).toEqual(['state.json']);
+  });
+
   it('fails when the directory does not exist', () => {
     expect(() => replaceFileAtomically(path.join(dir, 'missing', 'f.json'), 'x')).toThrow(DurableFsError);
   });

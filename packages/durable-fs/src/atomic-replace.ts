@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { countedFsync, countedRename, countedWrite } from './durable-operation.js';
+import { countedFsync, countedRename, countedWritePieces } from './durable-operation.js';
 import { DurableFsError } from './durable-fs-error.js';
 import { fsyncDirectory } from './directory.js';
 import { tempFileNameFor } from './temp-file-name.js';
+import { utf8PiecesOf, type FileContent } from './file-content.js';
 import { assertWriteTarget } from './write-target.js';
 
 /**
@@ -35,9 +36,14 @@ function removeQuietly(filePath: string): void {
  * A symlink to a regular file has that file replaced; a dangling symlink, a
  * directory or any other non-regular file is refused before anything is
  * written. A crash leaves at most a temp file behind (`removeStaleTempFiles`).
+ *
+ * `content` may be an iterable of pieces (strings, written as UTF-8, and byte
+ * arrays), pulled one at a time while the temp file is written, so a file of
+ * any size is written without ever being held whole. However many pieces, the
+ * write is one durable operation for the failpoints (4 in all, as for a single
+ * value). A piece that throws abandons the temp file and fails the replace.
  */
-export function replaceFileAtomically(filePath: string, data: string | Uint8Array): void {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+export function replaceFileAtomically(filePath: string, content: FileContent): void {
   let tempPath: string | undefined;
   try {
     const { target, mode } = resolveReplaceTarget(filePath);
@@ -47,7 +53,7 @@ export function replaceFileAtomically(filePath: string, data: string | Uint8Arra
     try {
       // The create mode is filtered by the umask; an existing file's mode is not.
       if (mode !== undefined) fs.fchmodSync(fd, mode);
-      countedWrite(fd, bytes, 'write', tempPath);
+      countedWritePieces(fd, utf8PiecesOf(content), 'write', tempPath);
       countedFsync(fd, tempPath);
     } finally {
       fs.closeSync(fd);

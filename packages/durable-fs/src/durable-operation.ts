@@ -63,11 +63,32 @@ function writeAll(fd: number, data: Uint8Array): void {
  * `kind`). Under `torn@N` the first half is written and the process dies.
  */
 export function countedWrite(fd: number, data: Uint8Array, kind: 'write' | 'append', path: string): void {
-  if (nextOperation(kind, path) === 'tear') {
-    writeAll(fd, data.subarray(0, Math.floor(data.length / 2)));
-    killSelfNow();
+  countedWritePieces(fd, [data], kind, path);
+}
+
+/**
+ * Writes byte pieces one after another at the file position of `fd`, pulling
+ * each only when the one before is written, so a long stream is never held
+ * whole; the stream is ONE counted operation of `kind`, counted before its
+ * first byte, whatever the number of pieces. Under `torn@N` every piece but
+ * the last non-empty one is written, then the first half of the last, and the
+ * process dies: the tear lands at the end of the stream, after the writes
+ * before it really happened; for a single piece this is its first half.
+ */
+export function countedWritePieces(fd: number, pieces: Iterable<Uint8Array>, kind: 'write' | 'append', path: string): void {
+  if (nextOperation(kind, path) !== 'tear') {
+    for (const piece of pieces) writeAll(fd, piece);
+    return;
   }
-  writeAll(fd, data);
+  // One piece behind, to know which piece is the last.
+  let held: Uint8Array | undefined;
+  for (const piece of pieces) {
+    if (piece.length === 0) continue;
+    if (held !== undefined) writeAll(fd, held);
+    held = piece;
+  }
+  if (held !== undefined) writeAll(fd, held.subarray(0, Math.floor(held.length / 2)));
+  killSelfNow();
 }
 
 /** fsync of a file or directory descriptor (one counted operation). */

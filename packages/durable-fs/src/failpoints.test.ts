@@ -62,6 +62,15 @@ describe('TAU_PO_FAILPOINT_TRACE', () => {
     expect(path.basename(trace[0]?.path ?? '')).toMatch(/^\.state\.json\.tmp-\d+-[0-9a-f]+$/);
   });
 
+  it('counts a replace written in pieces as one write, like a single value: 4 operations', () => {
+    const state = path.join(dir, 'state.json');
+    const steps: RunnerStep[] = [{ op: 'replace-pieces', path: state, pieces: ['a'.repeat(100), 'b'.repeat(100), 'c'] }];
+    const outcome = runChild('durable-fs', [JSON.stringify(steps)], { TAU_PO_FAILPOINT_TRACE: tracePath });
+    expect(outcome.status).toBe(0);
+    expect(readTrace().map((op) => op.kind)).toEqual(['write', 'fsync', 'rename', 'fsync']);
+    expect(fs.readFileSync(state, 'utf8')).toBe(`${'a'.repeat(100)}${'b'.repeat(100)}c`);
+  });
+
   it('writes no trace when the variables are unset', () => {
     const outcome = runChild('durable-fs', [JSON.stringify([{ op: 'replace', path: path.join(dir, 'f'), data: 'x' }])]);
     expect(outcome.status).toBe(0);
@@ -88,6 +97,33 @@ describe('TAU_PO_FAILPOINT', () => {
     });
     expect(outcome.status).toBe(0);
     expect(fs.readFileSync(state, 'utf8')).toBe('new');
+  });
+
+  it('torn on a write in pieces writes every piece but the last, then half the last, and never touches the target', () => {
+    const state = path.join(dir, 'state.json');
+    fs.writeFileSync(state, 'old');
+    const pieces = ['first piece|', '', 'second piece|', 'last piece with é'];
+    const steps: RunnerStep[] = [{ op: 'replace-pieces', path: state, pieces }];
+    const outcome = runChild('durable-fs', [JSON.stringify(steps)], { TAU_PO_FAILPOINT: 'torn@1' });
+    expect(outcome.signal).toBe('SIGKILL');
+    expect(fs.readFileSync(state, 'utf8')).toBe('old');
+    const temp = fs.readdirSync(dir).filter((name) => name !== 'state.json');
+    expect(temp).toHaveLength(1);
+    const last = Buffer.from('last piece with é', 'utf8');
+    expect(fs.readFileSync(path.join(dir, temp[0] as string))).toEqual(
+      Buffer.concat([Buffer.from('first piece|second piece|'), last.subarray(0, Math.floor(last.length / 2))]),
+    );
+    expect(removeStaleTempFiles(dir)).toHaveLength(1);
+  });
+
+  it('crash on a write in pieces dies before the first byte', () => {
+    const state = path.join(dir, 'state.json');
+    fs.writeFileSync(state, 'old');
+    const steps: RunnerStep[] = [{ op: 'replace-pieces', path: state, pieces: ['one', 'two'] }];
+    expect(runChild('durable-fs', [JSON.stringify(steps)], { TAU_PO_FAILPOINT: 'crash@1' }).signal).toBe('SIGKILL');
+    const temp = fs.readdirSync(dir).filter((name) => name !== 'state.json');
+    expect(temp.map((name) => fs.statSync(path.join(dir, name)).size)).toEqual([0]);
+    expect(fs.readFileSync(state, 'utf8')).toBe('old');
   });
 
   it.each(['crash', 'torn'] as const)('%s at every operation leaves the old or the new state, never a mix', (mode) => {

@@ -9,7 +9,7 @@ import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/
 import {
   formatErrorChain,
   serializeControlState,
-  serializeRecoveryReport,
+  serializeRecoveryReportChunks,
   type ControlReport,
   type ControlState,
   type RecoveryReport,
@@ -17,7 +17,7 @@ import {
 import { buildAuditRow, buildNextControlState, type CommitRecordInput } from './commit-records.js';
 import { authorizeControlCommand } from './control-authorization.js';
 import { RecoveryGuardrailError, RollbackCheckpointLoadError } from './control-errors.js';
-import { buildControlReport, renderControlReportText } from './control-report.js';
+import { buildControlReport, renderControlReportText, type RecoveryReportFields } from './control-report.js';
 import { parseControlRequest, type ControlRequest } from './control-request.js';
 import { reconcileControlState, type ReconciledControlState } from './control-state-reconcile.js';
 import { detectCrash } from './crash-detection.js';
@@ -114,16 +114,18 @@ export async function runControlCommand(
 function planControlCommand(request: ControlRequest, principal: string, paths: StateDirPaths): ControlPlan {
   const snapshot = loadStateDirSnapshot(paths);
   const diagnostics: string[] = [];
+  // Only resume's recovery report lists every row's action; the others need counts, not a million-entry array.
+  const replayOptions = { collectActions: request.action === 'resume' };
   let replay: AuditReplay | undefined;
   if (request.action === 'status') {
     // Tau's status never reads the log; a bad row must not blind the operator's first look.
     try {
-      replay = replayAuditLog(paths.controlAudit);
+      replay = replayAuditLog(paths.controlAudit, replayOptions);
     } catch (error) {
       diagnostics.push(`audit log not replayed, control state shown as on disk: ${formatErrorChain(error)}`);
     }
   } else {
-    replay = replayAuditLog(paths.controlAudit);
+    replay = replayAuditLog(paths.controlAudit, replayOptions);
   }
   if (replay?.torn_tail != null && (request.action === 'status' || request.dryRun === true)) {
     diagnostics.push(describeTornTailLeft(replay.torn_tail));
@@ -193,12 +195,14 @@ function commitInput(plan: ControlPlan, nowUnixMs: number): CommitRecordInput {
 }
 
 function recoveryReportOf(plan: ControlPlan, nowUnixMs: number, diagnostics: string[]): RecoveryReport {
+  const replayedActions = plan.replay?.replayed_actions;
+  if (replayedActions == null) throw new Error('a recovery report needs a replay that kept the actions');
   return buildRecoveryReport({
     recoveredAtUnixMs: nowUnixMs,
     principal: plan.principal,
     priorControlState: plan.reconciled.state,
     trainingStatus: plan.snapshot.trainingStatus,
-    replayedActions: plan.replay?.replayed_actions ?? [],
+    replayedActions,
     crashDetected: plan.crashDetected,
     restored: plan.restored,
     additionalDiagnostics: diagnostics,
@@ -208,7 +212,7 @@ function recoveryReportOf(plan: ControlPlan, nowUnixMs: number, diagnostics: str
 function outcomeOf(
   plan: ControlPlan,
   controlState: ControlState | undefined,
-  recoveryReport: RecoveryReport | undefined,
+  recoveryReport: RecoveryReportFields | undefined,
   diagnostics: string[],
 ): ControlOutcome {
   const report = buildControlReport({
@@ -221,9 +225,12 @@ function outcomeOf(
     controlState,
     trainingStatus: plan.snapshot.trainingStatus,
   });
-  const outcome: ControlOutcome = { report, text: renderControlReportText(report), diagnostics };
-  if (plan.request.action === 'resume' && recoveryReport !== undefined) outcome.recoveryReport = recoveryReport;
-  return outcome;
+  return { report, text: renderControlReportText(report), diagnostics };
+}
+
+/** Resume's outcome carries the report it wrote (a dry run: would write); its diagnostics are the operator's. */
+function resumeOutcomeOf(plan: ControlPlan, controlState: ControlState, recoveryReport: RecoveryReport): ControlOutcome {
+  return { ...outcomeOf(plan, controlState, recoveryReport, recoveryReport.diagnostics), recoveryReport };
 }
 
 function reportStatus(plan: ControlPlan): ControlOutcome {
@@ -236,7 +243,7 @@ function reportDryRun(plan: ControlPlan, nowUnixMs: number): ControlOutcome {
   const recoveryReport = recoveryReportOf(plan, nowUnixMs, diagnostics);
   // No append, so no audit head to record: the state shown leaves `audit_head` out.
   const controlState = buildNextControlState(commitInput(plan, nowUnixMs), undefined);
-  return outcomeOf(plan, controlState, recoveryReport, recoveryReport.diagnostics);
+  return resumeOutcomeOf(plan, controlState, recoveryReport);
 }
 
 /**
@@ -255,11 +262,12 @@ function commitControlCommand(plan: ControlPlan, now: () => number): ControlOutc
     if (repair !== null) diagnostics.push(describeTornTailRepaired(tornTail, repair));
   }
   diagnostics.push(...plan.diagnostics);
-  // 2. The recovery report (resume only), atomically replaced.
-  let recoveryReport = plan.snapshot.recoveryReport;
+  // 2. The recovery report (resume only), atomically replaced; streamed in
+  //    pieces, since with one action per audit row its text would be tens of MB.
+  let recoveryReport: RecoveryReport | undefined;
   if (plan.request.action === 'resume') {
     recoveryReport = recoveryReportOf(plan, nowUnixMs, diagnostics);
-    replaceFileAtomically(plan.paths.recoveryReport, serializeRecoveryReport(recoveryReport));
+    replaceFileAtomically(plan.paths.recoveryReport, serializeRecoveryReportChunks(recoveryReport));
   }
   // 3. The audit row: the commit point.
   const input = commitInput(plan, nowUnixMs);
@@ -267,10 +275,7 @@ function commitControlCommand(plan: ControlPlan, now: () => number): ControlOutc
   // 4. The control state, recording the new audit head.
   const controlState = buildNextControlState(input, head);
   replaceFileAtomically(plan.paths.controlState, serializeControlState(controlState));
-  return outcomeOf(
-    plan,
-    controlState,
-    recoveryReport,
-    plan.request.action === 'resume' && recoveryReport !== undefined ? recoveryReport.diagnostics : diagnostics,
-  );
+  return recoveryReport === undefined
+    ? outcomeOf(plan, controlState, plan.snapshot.recoveryReport, diagnostics)
+    : resumeOutcomeOf(plan, controlState, recoveryReport);
 }

@@ -3,6 +3,17 @@ import { CONTROL_AUDIT_FILE, CONTROL_STATE_FILE, RECOVERY_REPORT_FILE } from '@t
 import type { LifecycleTransition } from './lifecycle-transition.js';
 import { joinStateDirPath } from './state-dir-paths.js';
 
+/**
+ * What the output reads from a recovery report: the four `recovery_*` fields
+ * and, for resume, the restored checkpoint's run id. A full report fits; a
+ * command that only reports on the one on disk keeps just these (its
+ * `replayed_actions` can hold a million entries).
+ */
+export type RecoveryReportFields = Pick<
+  RecoveryReport,
+  'checkpoint_source' | 'crash_detected' | 'replayed_audit_events' | 'checkpoint_run_id'
+>;
+
 /** Everything the `--json` document of one control command is made of. */
 export interface ControlReportInput {
   /** The state directory as the operator gave it. */
@@ -13,7 +24,7 @@ export interface ControlReportInput {
   /** `run_id` of the validated rollback checkpoint (rollback only). */
   rollbackCheckpointRunId?: string | null;
   /** The recovery report on disk after the action: for `resume` the one it wrote (for a dry run: would write). */
-  recoveryReport: RecoveryReport | undefined;
+  recoveryReport: RecoveryReportFields | undefined;
   /** The control state after the action (for `status`: the reconciled current one). */
   controlState: ControlState | undefined;
   trainingStatus: TrainingStatus | undefined;

@@ -42,7 +42,12 @@ export {
 /** Pure: the audit row and the next control state one command commits. */
 export { buildAuditRow, buildNextControlState, type CommitRecordInput } from './commit-records.js';
 /** Pure: the `--json` document and the one-line text output. */
-export { buildControlReport, renderControlReportText, type ControlReportInput } from './control-report.js';
+export {
+  buildControlReport,
+  renderControlReportText,
+  type ControlReportInput,
+  type RecoveryReportFields,
+} from './control-report.js';
 /** Artifact paths of a state directory, spelled as the operator gave the directory. */
 export { joinStateDirPath, stateDirPaths, type StateDirPaths } from './state-dir-paths.js';
 

@@ -101,10 +101,9 @@ describe('buildRecoveryReport', () => {
     expect(buildRecoveryReport(input(overrides))).toMatchObject(expected);
   });
 
-  it('does not share the replayed actions array', () => {
-    const replayedActions = ['pause'];
+  it('shares the replayed actions array instead of copying it (one entry per audit row)', () => {
+    const replayedActions = ['pause', 'resume'];
     const report = buildRecoveryReport(input({ replayedActions }));
-    replayedActions.push('resume');
-    expect(report.replayed_actions).toEqual(['pause']);
+    expect(report.replayed_actions).toBe(replayedActions);
   });
 });

@@ -20,7 +20,10 @@ export interface RecoveryReportInput {
   /** The (reconciled) control state before the resume. */
   priorControlState: ControlState | undefined;
   trainingStatus: TrainingStatus | undefined;
-  /** Every replayed row's action, in log order. */
+  /**
+   * Every replayed row's action, in log order. The report shares this array
+   * rather than copying it (a million rows: 8 MB), so it must not change after.
+   */
   replayedActions: string[];
   crashDetected: boolean;
   /** The restored checkpoint; null when no crash was detected. */
@@ -48,7 +51,7 @@ export function buildRecoveryReport(input: RecoveryReportInput): RecoveryReport 
     prior_lifecycle_state: input.priorControlState?.lifecycle_state ?? 'missing',
     prior_training_state: input.trainingStatus?.run_state ?? null,
     replayed_audit_events: input.replayedActions.length,
-    replayed_actions: [...input.replayedActions],
+    replayed_actions: input.replayedActions,
     checkpoint_source: restored?.source ?? null,
     checkpoint_run_id: restored?.run_id ?? null,
     checkpoint_global_step: restored?.global_step ?? null,

@@ -3,16 +3,17 @@ import {
   readRecoveryReport,
   readTrainingStatus,
   type ControlState,
-  type RecoveryReport,
   type TrainingStatus,
 } from '@tau/schemas';
+import type { RecoveryReportFields } from './control-report.js';
 import type { StateDirPaths } from './state-dir-paths.js';
 
 /** The JSON artifacts of a state directory as they are on disk (undefined: the file does not exist). */
 export interface StateDirSnapshot {
   controlState: ControlState | undefined;
   trainingStatus: TrainingStatus | undefined;
-  recoveryReport: RecoveryReport | undefined;
+  /** The recovery report on disk, reduced to what a command's output reads from it. */
+  recoveryReport: RecoveryReportFields | undefined;
 }
 
 /**
@@ -22,9 +23,19 @@ export interface StateDirSnapshot {
  * `failed to parse ... '<path>'`.
  */
 export function loadStateDirSnapshot(paths: StateDirPaths): StateDirSnapshot {
-  return {
-    controlState: readControlState(paths.controlState),
-    trainingStatus: readTrainingStatus(paths.trainingStatus),
-    recoveryReport: readRecoveryReport(paths.recoveryReport),
-  };
+  const controlState = readControlState(paths.controlState);
+  const trainingStatus = readTrainingStatus(paths.trainingStatus);
+  const report = readRecoveryReport(paths.recoveryReport);
+  // Read in full (a malformed report fails the command), kept in part: no
+  // command needs the old report's replayed_actions, one entry per audit row.
+  const recoveryReport: RecoveryReportFields | undefined =
+    report === undefined
+      ? undefined
+      : {
+          checkpoint_source: report.checkpoint_source,
+          crash_detected: report.crash_detected,
+          replayed_audit_events: report.replayed_audit_events,
+          checkpoint_run_id: report.checkpoint_run_id,
+        };
+  return { controlState, trainingStatus, recoveryReport };
 }

@@ -28,7 +28,8 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
  * version (checked first, so a newer file reports its version, not some field
  * it renamed), then the rest of the schema. Every failure, the version included,
  * is an `ArtifactParseError` naming the file; its cause says what is wrong
- * (`UnsupportedSchemaVersionError` for another version).
+ * (`UnsupportedSchemaVersionError` for another version). `validate` replaces
+ * the plain schema check where an artifact checks part of itself another way.
  */
 export function parseArtifactText<S extends z.ZodMiniType>(
   kind: ArtifactKind,
@@ -36,6 +37,7 @@ export function parseArtifactText<S extends z.ZodMiniType>(
   expectedVersion: number,
   text: string,
   path: string,
+  validate: (value: unknown) => z.infer<S> = (value) => validateJsonValue(schema, value),
 ): z.infer<S> {
   let value: unknown;
   try {
@@ -54,7 +56,7 @@ export function parseArtifactText<S extends z.ZodMiniType>(
     }
   }
   try {
-    return validateJsonValue(schema, value);
+    return validate(value);
   } catch (error) {
     throw new ArtifactParseError(kind, path, { cause: error });
   }

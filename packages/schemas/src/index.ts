@@ -67,6 +67,7 @@ export {
   readRecoveryReport,
   recoveryReportSchema,
   serializeRecoveryReport,
+  serializeRecoveryReportChunks,
   type PriorLifecycleState,
   type RecoveryReport,
 } from './recovery-report.js';

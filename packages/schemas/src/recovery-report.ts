@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import { parseArtifactText, readArtifactFileText, validateForWrite } from './artifact-codec.js';
+import { parseArtifactText, readArtifactFileText, validateForWrite, validateJsonValue } from './artifact-codec.js';
 import { SCHEMA_VERSION } from './constants.js';
 import { checkpointSourceSchema } from './enums.js';
 import { nullableEnumField, nullableStringField, nullableU64Field } from './nullable-fields.js';
-import { orderKeys, writeTauJson } from './tau-json-writer.js';
+import { orderKeys, writeTauJsonChunks } from './tau-json-writer.js';
 import { u64Schema } from './u64.js';
 
 /** `prior_lifecycle_state`: the control state's lifecycle before `resume`, or `missing` when there was none. */
@@ -47,9 +47,36 @@ export const RECOVERY_REPORT_KEYS = [
   'diagnostics',
 ] as const;
 
+function isArrayOfStrings(value: unknown): value is string[] {
+  if (!Array.isArray(value)) return false;
+  // Indexed, not `every`: a hole in a sparse array is not a string.
+  for (let index = 0; index < value.length; index += 1) {
+    if (typeof value[index] !== 'string') return false;
+  }
+  return true;
+}
+
+/**
+ * Validates a report with `validate` (the schema), except `replayed_actions`,
+ * checked in place: zod rebuilds every array it validates, element by element,
+ * and this one has an entry per audit row (a million rows: another 8 MB array
+ * and a million temporary objects, at the moment the report is largest). The
+ * valid report keeps the caller's array. When an action is not a string the
+ * whole report goes through `validate`, so the error is worded as always.
+ */
+function validateWithActionsInPlace(value: unknown, validate: (value: unknown) => RecoveryReport): RecoveryReport {
+  const actions: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, 'replayed_actions') : undefined;
+  if (!isArrayOfStrings(actions)) return validate(value);
+  const valid = validate({ ...(value as object), replayed_actions: [] });
+  valid.replayed_actions = actions;
+  return valid;
+}
+
 /** Parses `recovery-report.json` text; throws `ArtifactParseError` (Tau's message, naming `path`), caused by `UnsupportedSchemaVersionError` for another schema version. */
 export function parseRecoveryReport(text: string, path: string): RecoveryReport {
-  return parseArtifactText('recovery_report', recoveryReportSchema, SCHEMA_VERSION, text, path);
+  return parseArtifactText('recovery_report', recoveryReportSchema, SCHEMA_VERSION, text, path, (value) =>
+    validateWithActionsInPlace(value, (rest) => validateJsonValue(recoveryReportSchema, rest)),
+  );
 }
 
 /** Reads and parses `recovery-report.json`; `undefined` when the file does not exist. */
@@ -58,8 +85,25 @@ export function readRecoveryReport(path: string): RecoveryReport | undefined {
   return text === undefined ? undefined : parseRecoveryReport(text, path);
 }
 
-/** Tau's bytes for a recovery report: pretty, Tau's key order, unknown keys after, no trailing newline. */
+/**
+ * Tau's bytes for a recovery report in pieces of about `chunkChars` UTF-16
+ * code units (default 64 Ki): pretty, Tau's key order, unknown keys after, no
+ * trailing newline. `replayed_actions` holds one entry per audit row, so after
+ * a long run the whole text would be one string of tens of megabytes; written
+ * piece by piece (`replaceFileAtomically` takes the iterable) it never is.
+ * Validates at the call, before the first piece: an invalid report throws
+ * `ArtifactSerializeError` here rather than midway through a write.
+ */
+export function serializeRecoveryReportChunks(report: RecoveryReport, chunkChars?: number): Iterable<string> {
+  const valid = validateWithActionsInPlace(report, (rest) =>
+    validateForWrite('training recovery report', recoveryReportSchema, rest),
+  );
+  return writeTauJsonChunks(orderKeys(valid, RECOVERY_REPORT_KEYS), 'pretty', chunkChars);
+}
+
+/** Tau's bytes for a recovery report as one string: `serializeRecoveryReportChunks` joined. */
 export function serializeRecoveryReport(report: RecoveryReport): string {
-  const valid = validateForWrite('training recovery report', recoveryReportSchema, report);
-  return writeTauJson(orderKeys(valid, RECOVERY_REPORT_KEYS), 'pretty');
+  let text = '';
+  for (const piece of serializeRecoveryReportChunks(report, Number.POSITIVE_INFINITY)) text += piece;
+  return text;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { F64Value, orderKeys, writeTauJson, type TauJsonValue } from './tau-json-writer.js';
+import { F64Value, orderKeys, writeTauJson, writeTauJsonChunks, type TauJsonValue } from './tau-json-writer.js';
 
 // JSON values whose numbers are all safe integers: there serde_json and JSON.stringify agree byte for byte.
 const integerJson = fc.letrec<{ value: TauJsonValue }>((tie) => ({
@@ -43,6 +43,35 @@ describe('writeTauJson', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('writeTauJsonChunks', () => {
+  it('gives pieces whose concatenation is the whole text, each but the last at least chunkChars long', () => {
+    fc.assert(
+      fc.property(integerJson, fc.integer({ min: 1, max: 80 }), fc.constantFrom('pretty', 'compact'), (value, chunkChars, style) => {
+        const pieces = [...writeTauJsonChunks(value, style, chunkChars)];
+        expect(pieces.join('')).toBe(style === 'pretty' ? JSON.stringify(value, null, 2) : JSON.stringify(value));
+        for (const piece of pieces.slice(0, -1)) expect(piece.length).toBeGreaterThanOrEqual(chunkChars);
+        expect(pieces.every((piece) => piece.length > 0)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never holds much more than chunkChars: a 100k-element array comes out in bounded pieces', () => {
+    const actions = Array.from({ length: 100_000 }, (_, index) => ['pause', 'resume', 'cancel', 'rollback'][index % 4] as string);
+    const pieces = [...writeTauJsonChunks({ replayed_actions: actions, diagnostics: ['done'] }, 'pretty', 4096)];
+    expect(pieces.length).toBeGreaterThan(300);
+    // An element adds at most `,\n    "rollback"` (17 code units) past the threshold.
+    for (const piece of pieces) expect(piece.length).toBeLessThan(4096 + 17 + 1);
+    expect(pieces.join('')).toBe(JSON.stringify({ replayed_actions: actions, diagnostics: ['done'] }, null, 2));
+  });
+
+  it('with an unbounded chunk size gives one piece, the text writeTauJson returns', () => {
+    const value = { a: [1, { b: 'x' }], c: new F64Value(2) };
+    expect([...writeTauJsonChunks(value, 'pretty', Number.POSITIVE_INFINITY)]).toEqual([writeTauJson(value, 'pretty')]);
+    expect(writeTauJson(value, 'pretty')).toBe('{\n  "a": [\n    1,\n    {\n      "b": "x"\n    }\n  ],\n  "c": 2.0\n}');
   });
 });
 

@@ -13,6 +13,7 @@ import {
 /** One step of a runner program. */
 export type RunnerStep =
   | { op: 'replace'; path: string; data: string }
+  | { op: 'replace-pieces'; path: string; pieces: string[] }
   | { op: 'append'; path: string; line: string }
   | { op: 'truncate'; path: string; length: number }
   | { op: 'mkdir'; dir: string }
@@ -31,6 +32,7 @@ function run(steps: RunnerStep[]): void {
   for (const step of steps) {
     switch (step.op) {
       case 'replace': replaceFileAtomically(step.path, step.data); break;
+      case 'replace-pieces': replaceFileAtomically(step.path, step.pieces.values()); break;
       case 'append': appendLineDurably(step.path, step.line); break;
       case 'truncate': truncateFileDurably(step.path, step.length); break;
       case 'mkdir': ensureDirectory(step.dir); break;
