@@ -9,6 +9,7 @@ import {
   describeTree,
   makeTempDir,
   policyCheckpoint,
+  removeCliWorkspace,
   trainingStatus,
   writeRbacPolicy,
   writeStateDir,
@@ -117,9 +118,7 @@ beforeEach(() => {
   writeRbacPolicy(path.join(workDir, POLICY));
 });
 
-afterEach(() => {
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
+afterEach(() => removeCliWorkspace(workDir));
 
 describe('control actions through the built CLI', () => {
   it('pause writes paused; a second pause is idempotent', () => {

@@ -7,13 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTauPo, type TauPoRun } from './built-cli.js';
 import {
   controlState,
+  createCliWorkspace,
   describeTree,
-  makeTempDir,
   OPERATOR_POLICY,
   policyCheckpoint,
+  removeCliWorkspace,
   tauAuditRows,
   trainingStatus,
-  writeRbacPolicy,
   writeStateDir,
 } from './state-dir-fixture.js';
 import { serializeAuditRow } from '@tau/schemas';
@@ -37,15 +37,10 @@ function expectFailure(run: TauPoRun, status: number, chain: RegExp): void {
 }
 
 beforeEach(() => {
-  workDir = makeTempDir();
-  stateDir = path.join(workDir, 'state');
-  policyPath = path.join(workDir, 'rbac.json');
-  writeRbacPolicy(policyPath);
+  ({ workDir, stateDir, policyPath } = createCliWorkspace());
 });
 
-afterEach(() => {
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
+afterEach(() => removeCliWorkspace(workDir));
 
 describe("the runbook's failure modes", () => {
   it('crash with no usable checkpoint fails closed with the guardrail (exit 4) and writes nothing', () => {

@@ -6,7 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APP_DIR, baseEnv, runTauPo, TAU_PO } from './built-cli.js';
-import { controlState, makeTempDir, trainingStatus, writeRbacPolicy, writeStateDir } from './state-dir-fixture.js';
+import {
+  controlState,
+  createCliWorkspace,
+  removeCliWorkspace,
+  trainingStatus,
+  writeStateDir,
+} from './state-dir-fixture.js';
 
 const BLOB = path.join(APP_DIR, 'dist', `tau-po-${process.version}-${process.platform}-${process.arch}.blob`);
 
@@ -15,16 +21,11 @@ let stateDir: string;
 let policyPath: string;
 
 beforeEach(() => {
-  workDir = makeTempDir();
-  stateDir = path.join(workDir, 'state');
-  policyPath = path.join(workDir, 'rbac.json');
-  writeRbacPolicy(policyPath);
+  ({ workDir, stateDir, policyPath } = createCliWorkspace());
   writeStateDir(stateDir, { controlState: controlState('paused', 'pause'), trainingStatus: trainingStatus('completed') });
 });
 
-afterEach(() => {
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
+afterEach(() => removeCliWorkspace(workDir));
 
 const control = (action: string) => [action, '--state-dir', stateDir, '--rbac-policy', policyPath, '--principal', 'local:rl-operator'];
 

@@ -5,11 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTauPo, type TauPoRun } from './built-cli.js';
 import {
   controlState,
-  makeTempDir,
+  createCliWorkspace,
   policyCheckpoint,
+  removeCliWorkspace,
   tauAuditRows,
   trainingStatus,
-  writeRbacPolicy,
   writeStateDir,
 } from './state-dir-fixture.js';
 
@@ -18,15 +18,10 @@ let stateDir: string;
 let policyPath: string;
 
 beforeEach(() => {
-  workDir = makeTempDir();
-  stateDir = path.join(workDir, 'state');
-  policyPath = path.join(workDir, 'rbac.json');
-  writeRbacPolicy(policyPath);
+  ({ workDir, stateDir, policyPath } = createCliWorkspace());
 });
 
-afterEach(() => {
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
+afterEach(() => removeCliWorkspace(workDir));
 
 const who = () => ['--rbac-policy', policyPath, '--principal', 'local:rl-operator'];
 

@@ -144,6 +144,26 @@ export function writeRbacPolicy(file: string, policy: RbacPolicy = OPERATOR_POLI
   fs.writeFileSync(file, JSON.stringify(policy, null, 2));
 }
 
+/** A temp working directory with `state/` (not created) and `rbac.json` (the operator policy) in it. */
+export interface CliWorkspace {
+  workDir: string;
+  stateDir: string;
+  policyPath: string;
+}
+
+/** Creates a `CliWorkspace`; remove it with `removeCliWorkspace`. */
+export function createCliWorkspace(): CliWorkspace {
+  const workDir = makeTempDir();
+  const policyPath = path.join(workDir, 'rbac.json');
+  writeRbacPolicy(policyPath);
+  return { workDir, stateDir: path.join(workDir, 'state'), policyPath };
+}
+
+/** Removes a workspace made by `createCliWorkspace` (or any temp dir). */
+export function removeCliWorkspace(workDir: string): void {
+  fs.rmSync(workDir, { recursive: true, force: true });
+}
+
 /**
  * Every file under a directory with its bytes and mtime, for "nothing
  * changed" checks; with `directories`, each directory's mtime too (which

@@ -11,6 +11,7 @@ import {
   describeTree,
   makeTempDir,
   policyCheckpoint,
+  removeCliWorkspace,
   tauAuditRows,
   trainingStatus,
   writeRbacPolicy,
@@ -25,9 +26,7 @@ beforeEach(() => {
   workDir = makeTempDir();
 });
 
-afterEach(() => {
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
+afterEach(() => removeCliWorkspace(workDir));
 
 function crashedStateDir(dir: string): void {
   writeStateDir(dir, {

@@ -10,7 +10,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runControlCommand } from './control-command.js';
 import { exitCodeForError } from './control-errors.js';
 import type { ControlRequest } from './control-request.js';
-import { killChild, runControlCommandInChild, startLockHolder } from './test-support/child-process-runners.js';
+import {
+  killChild,
+  runControlCommandInChild,
+  startLockHolder,
+  traceControlCommandInChild,
+  type TracedOperation,
+} from './test-support/child-process-runners.js';
 import {
   checkpointText,
   createWorkspace,
@@ -45,24 +51,8 @@ async function prepareCrashedRun(): Promise<void> {
   fs.appendFileSync(path.join(ws.stateDir, 'control-audit.jsonl'), '{"schema_version":1,"acti');
 }
 
-interface TracedOperation {
-  index: number;
-  kind: string;
-  target: string;
-}
-
 function traceOperations(action: ControlAction): TracedOperation[] {
-  const trace = path.join(ws.root, 'trace.tsv');
-  const outcome = runControlCommandInChild(request(action), { TAU_PO_FAILPOINT_TRACE: trace });
-  expect(outcome.status, outcome.stderr).toBe(0);
-  return fs
-    .readFileSync(trace, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [index, kind, target] = line.split('\t');
-      return { index: Number(index), kind: kind ?? '', target: path.basename(target ?? '') };
-    });
+  return traceControlCommandInChild(request(action), path.join(ws.root, 'trace.tsv'));
 }
 
 describe('a resume killed at each durable operation', () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { verifyAuditChain } from '@tau/audit-log';
+import { STATE_DIR_LOCK_FILE } from '@tau/durable-fs';
 import {
   formatErrorChain,
   parseControlState,
@@ -114,7 +115,7 @@ describe('runControlCommand: the actions', () => {
         `recovery_replayed_audit_events=n/a state_dir=${ws.stateDir} state_file=${ws.stateDir}/control-state.json ` +
         `audit_file=${ws.stateDir}/control-audit.jsonl`,
     );
-    expect(fs.existsSync(stateFile('.tau-po.lock'))).toBe(false);
+    expect(fs.existsSync(stateFile(STATE_DIR_LOCK_FILE))).toBe(false);
     expect(outcome.diagnostics).toEqual([]);
   });
 

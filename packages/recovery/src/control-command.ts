@@ -3,7 +3,12 @@
 // pure functions it calls, so the order of durable operations is readable
 // top to bottom in `commitControlCommand`.
 import { appendAuditRow, repairTornTail, replayAuditLog, type AuditReplay } from '@tau/audit-log';
-import { CheckpointRestoreError, loadCheckpoint, loadCheckpointWithFallback } from '@tau/checkpoint-store';
+import {
+  CheckpointRestoreError,
+  loadCheckpoint,
+  loadCheckpointWithFallback,
+  type LoadedCheckpoint,
+} from '@tau/checkpoint-store';
 import { replaceFileAtomically } from '@tau/durable-fs';
 import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
 import {
@@ -42,6 +47,11 @@ export interface ControlOutcome {
   /** The recovery report `resume` wrote (or, in a dry run, would write). */
   recoveryReport?: RecoveryReport;
   /**
+   * The checkpoint `resume` restored (or, in a dry run, would restore), as
+   * loaded: lets `doctor` report it without reading a large file twice.
+   */
+  restoredCheckpoint?: LoadedCheckpoint;
+  /**
    * Everything the operator should read: for `resume` the recovery report's
    * diagnostics; otherwise this command's findings (torn audit tail,
    * reconciliation). Empty when there is nothing to say.
@@ -68,6 +78,8 @@ interface ControlPlan {
   rollbackCheckpointRunId: string | null;
   crashDetected: boolean;
   restored: RestoredCheckpoint | null;
+  /** The checkpoint behind `restored`, as loaded. */
+  restoredCheckpoint: LoadedCheckpoint | null;
   /** Findings so far, in the order the operator should read them. */
   diagnostics: string[];
 }
@@ -139,7 +151,7 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
   const rollbackCheckpointRunId =
     request.action === 'rollback' ? loadRollbackCheckpointRunId(request.rollbackCheckpoint ?? '') : null;
   const crashDetected = request.action === 'resume' && detectCrash(reconciled.state, snapshot.trainingStatus);
-  const restored = crashDetected ? restoreCheckpoint(paths) : null;
+  const restore = crashDetected ? restoreCheckpoint(paths) : null;
   // Last, right before the commit: every file the commit writes must take the write, or nothing is written.
   assertStateFileWrites(planControlCommandWrites(request.action, paths));
   return {
@@ -152,7 +164,8 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
     transition,
     rollbackCheckpointRunId,
     crashDetected,
-    restored,
+    restored: restore?.restored ?? null,
+    restoredCheckpoint: restore?.checkpoint ?? null,
     diagnostics,
   };
 }
@@ -165,14 +178,14 @@ function loadRollbackCheckpointRunId(checkpointPath: string): string {
   }
 }
 
-function restoreCheckpoint(paths: StateDirPaths): RestoredCheckpoint {
+function restoreCheckpoint(paths: StateDirPaths): { restored: RestoredCheckpoint; checkpoint: LoadedCheckpoint } {
   try {
     const { checkpoint, source, diagnostics } = loadCheckpointWithFallback(
       paths.primaryCheckpoint,
       paths.fallbackCheckpoint,
     );
     const { run_id, global_step, optimizer_step } = checkpoint.header;
-    return { source, run_id, global_step, optimizer_step, diagnostics: [...diagnostics] };
+    return { restored: { source, run_id, global_step, optimizer_step, diagnostics: [...diagnostics] }, checkpoint };
   } catch (cause) {
     if (cause instanceof CheckpointRestoreError) {
       throw new RecoveryGuardrailError(paths.primaryCheckpoint, paths.fallbackCheckpoint, { cause });
@@ -230,7 +243,8 @@ function outcomeOf(
 
 /** Resume's outcome carries the report it wrote (a dry run: would write); its diagnostics are the operator's. */
 function resumeOutcomeOf(plan: ControlPlan, controlState: ControlState, recoveryReport: RecoveryReport): ControlOutcome {
-  return { ...outcomeOf(plan, controlState, recoveryReport, recoveryReport.diagnostics), recoveryReport };
+  const outcome = { ...outcomeOf(plan, controlState, recoveryReport, recoveryReport.diagnostics), recoveryReport };
+  return plan.restoredCheckpoint === null ? outcome : { ...outcome, restoredCheckpoint: plan.restoredCheckpoint };
 }
 
 function reportStatus(plan: ControlPlan): ControlOutcome {

@@ -1,4 +1,4 @@
-import { StateDirBusyError } from '@tau/durable-fs';
+import { STATE_DIR_LOCK_FILE, StateDirBusyError } from '@tau/durable-fs';
 import { formatErrorChain } from '@tau/schemas';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,7 @@ import {
 const busy = (): StateDirBusyError =>
   new StateDirBusyError(
     { pid: 42, host: 'h', since_unix_ms: 0, command: 'pause', stale: false, complete: true },
-    '/x/.tau-po.lock',
+    `/x/${STATE_DIR_LOCK_FILE}`,
     'h',
   );
 

@@ -20,13 +20,12 @@ export class UsageError extends Error {
 }
 
 /**
- * The policy denied the principal the action (a missing policy file is a
- * denial): exit 3. Message is Tau's; the cause is @tau/rbac's
- * `UnauthorizedActionError` (and, for a missing policy, its explanation).
+ * Authorization of `action` failed; the two subclasses differ only in why,
+ * and so in exit status. Same message for both, so that the first phrase
+ * tells the operator which step failed.
  */
-export class AuthorizationDeniedError extends Error {
-  override name = 'AuthorizationDeniedError';
-  readonly exitCode = EXIT_CODES.denied;
+abstract class ControlAuthorizationError extends Error {
+  abstract readonly exitCode: ExitCode;
   constructor(
     readonly action: string,
     options: { cause: unknown },
@@ -36,20 +35,23 @@ export class AuthorizationDeniedError extends Error {
 }
 
 /**
+ * The policy denied the principal the action (a missing policy file is a
+ * denial): exit 3. Message is Tau's; the cause is @tau/rbac's
+ * `UnauthorizedActionError` (and, for a missing policy, its explanation).
+ */
+export class AuthorizationDeniedError extends ControlAuthorizationError {
+  override name = 'AuthorizationDeniedError';
+  readonly exitCode = EXIT_CODES.denied;
+}
+
+/**
  * The policy file exists but could not be loaded (invalid JSON, failed
  * validation): the command cannot be authorized, exit 1 (it is a broken
- * configuration, not a decision of the policy). Same message as a denial so
- * that the first phrase tells the operator which step failed.
+ * configuration, not a decision of the policy).
  */
-export class AuthorizationUnavailableError extends Error {
+export class AuthorizationUnavailableError extends ControlAuthorizationError {
   override name = 'AuthorizationUnavailableError';
   readonly exitCode = EXIT_CODES.failure;
-  constructor(
-    readonly action: string,
-    options: { cause: unknown },
-  ) {
-    super(`failed to authorize prompt-optimization lifecycle control action '${action}'`, options);
-  }
 }
 
 /**

@@ -1,28 +1,11 @@
-import type { ControlReport, ControlState, RecoveryReport, TrainingStatus } from '@tau/schemas';
+import type { ControlReport, RecoveryReport } from '@tau/schemas';
 import { describe, expect, it } from 'vitest';
 import { buildControlReport, renderControlReportText, type ControlReportInput } from './control-report.js';
 import type { LifecycleTransition } from './lifecycle-transition.js';
+import { controlStateRecord, RUNNING_TRAINING_STATUS } from './test-support/report-records.js';
 
-const PAUSED: ControlState = {
-  schema_version: 1,
-  updated_unix_ms: 10,
-  lifecycle_state: 'paused',
-  last_action: 'pause',
-  principal: 'local:alice',
-  rollback_checkpoint: null,
-};
-
-const TRAINING: TrainingStatus = {
-  schema_version: 1,
-  updated_unix_ms: 10,
-  run_state: 'running',
-  model_ref: 'm',
-  store_path: 's',
-  total_rollouts: 1,
-  succeeded: 1,
-  failed: 0,
-  cancelled: 0,
-};
+const PAUSED = controlStateRecord('paused', 'pause');
+const TRAINING = RUNNING_TRAINING_STATUS;
 
 const RECOVERY: RecoveryReport = {
   schema_version: 1,

@@ -1,27 +1,9 @@
-import type { ControlState, TrainingStatus } from '@tau/schemas';
 import { describe, expect, it } from 'vitest';
 import { buildRecoveryReport, NO_CRASH_DIAGNOSTIC, type RecoveryReportInput } from './recovery-report-builder.js';
+import { controlStateRecord, RUNNING_TRAINING_STATUS } from './test-support/report-records.js';
 
-const RUNNING: ControlState = {
-  schema_version: 1,
-  updated_unix_ms: 10,
-  lifecycle_state: 'running',
-  last_action: 'resume',
-  principal: 'local:alice',
-  rollback_checkpoint: null,
-};
-
-const TRAINING: TrainingStatus = {
-  schema_version: 1,
-  updated_unix_ms: 10,
-  run_state: 'running',
-  model_ref: 'm',
-  store_path: 's',
-  total_rollouts: 1,
-  succeeded: 1,
-  failed: 0,
-  cancelled: 0,
-};
+const RUNNING = controlStateRecord('running', 'resume');
+const TRAINING = RUNNING_TRAINING_STATUS;
 
 function input(overrides: Partial<RecoveryReportInput>): RecoveryReportInput {
   return {

@@ -8,7 +8,11 @@ import { readRecoveryReport, type ControlAction } from '@tau/schemas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runControlCommand } from './control-command.js';
 import type { ControlRequest } from './control-request.js';
-import { runControlCommandInChild } from './test-support/child-process-runners.js';
+import {
+  runControlCommandInChild,
+  traceControlCommandInChild,
+  type TracedOperation,
+} from './test-support/child-process-runners.js';
 import { createWorkspace, OPERATOR, readAuditRows, removeWorkspace, writeStateFile, type Workspace } from './test-support/state-dir-fixture.js';
 
 // Enough rows for a report of several 64 Ki pieces (~13 bytes per action), few enough for a fast test.
@@ -36,18 +40,8 @@ function request(action: ControlAction): ControlRequest {
 const reportPath = (): string => path.join(ws.stateDir, 'recovery-report.json');
 
 /** Runs resume in a child with a failpoint trace; the durable operations it did, in order. */
-function traceResume(): { index: number; kind: string; target: string }[] {
-  const trace = path.join(ws.root, 'trace.tsv');
-  const outcome = runControlCommandInChild(request('resume'), { TAU_PO_FAILPOINT_TRACE: trace });
-  expect(outcome.status, outcome.stderr).toBe(0);
-  return fs
-    .readFileSync(trace, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [index, kind, target] = line.split('\t');
-      return { index: Number(index), kind: kind ?? '', target: path.basename(target ?? '') };
-    });
+function traceResume(): TracedOperation[] {
+  return traceControlCommandInChild(request('resume'), path.join(ws.root, 'trace.tsv'));
 }
 
 describe('resume after a long run', () => {

@@ -4,7 +4,7 @@
 // same decisions, no second copy of them here.
 import fs from 'node:fs';
 import { replayAuditLog, verifyAuditChain, type AuditReplay } from '@tau/audit-log';
-import { verifyCheckpoint } from '@tau/checkpoint-store';
+import { verifyCheckpoint, type CheckpointVerification, type LoadedCheckpoint } from '@tau/checkpoint-store';
 import { readStateDirLock, type LockHolder } from '@tau/durable-fs';
 import { actionKeyFor, loadRbacPolicy, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
 import {
@@ -13,6 +13,7 @@ import {
   readRecoveryReport,
   readTrainingStatus,
   type CheckpointSource,
+  type PolicyCheckpointHeader,
   type ControlState,
   type TrainingStatus,
 } from '@tau/schemas';
@@ -218,34 +219,54 @@ export async function diagnoseStateDir(
         : 'no crash detected: resume restores no checkpoint',
     });
   }
+  // The dry run loads the checkpoint it would restore; that load is the check
+  // of that file too, so a large checkpoint is read once, not twice.
+  const { verdict, restoredCheckpoint } = await verdictOfResume(request, env, lock, principal);
   for (const [name, checkpointPath] of [
     ['primary checkpoint', paths.primaryCheckpoint],
     ['fallback checkpoint', paths.fallbackCheckpoint],
   ] as const) {
-    const v = verifyCheckpoint(checkpointPath);
     checks.push({
       name,
-      ok: v.valid,
-      detail:
-        v.valid && v.header !== null
-          ? `run_id=${v.header.run_id} global_step=${v.header.global_step} optimizer_step=${v.header.optimizer_step} bytes=${v.bytes}${v.digest.matches === true ? ' digest ok' : ''}`
-          : (v.error ?? 'invalid'),
+      ...(restoredCheckpoint?.path === checkpointPath
+        ? describeLoadedCheckpoint(restoredCheckpoint)
+        : describeVerifiedCheckpoint(verifyCheckpoint(checkpointPath))),
     });
   }
-
-  const verdict = await verdictOfResume(request, env, lock, principal);
   return { state_dir: request.stateDir, principal, checks, lock, ...verdict };
+}
+
+/** One line about a checkpoint that loads; `bytes` and the digest as the load or the verification found them. */
+function describeValidCheckpoint(header: PolicyCheckpointHeader, bytes: number | null, digestOk: boolean): string {
+  return `run_id=${header.run_id} global_step=${header.global_step} optimizer_step=${header.optimizer_step} bytes=${bytes}${digestOk ? ' digest ok' : ''}`;
+}
+
+function describeLoadedCheckpoint(checkpoint: LoadedCheckpoint): Omit<DoctorCheck, 'name'> {
+  return { ok: true, detail: describeValidCheckpoint(checkpoint.header, checkpoint.bytes, checkpoint.digest_verified === true) };
+}
+
+function describeVerifiedCheckpoint(v: CheckpointVerification): Omit<DoctorCheck, 'name'> {
+  return {
+    ok: v.valid,
+    detail:
+      v.valid && v.header !== null
+        ? describeValidCheckpoint(v.header, v.bytes, v.digest.matches === true)
+        : (v.error ?? 'invalid'),
+  };
 }
 
 type ResumeVerdict = Omit<DoctorReport, 'state_dir' | 'principal' | 'checks' | 'lock'>;
 
-/** Runs resume as a dry run and folds in the lock: the verdict a real resume would reach now. */
+/**
+ * Runs resume as a dry run and folds in the lock: the verdict a real resume
+ * would reach now, and the checkpoint it would restore, as loaded.
+ */
 async function verdictOfResume(
   request: DoctorRequest,
   env: PrincipalEnvironment,
   lock: LockHolder | null,
   principal: string,
-): Promise<ResumeVerdict> {
+): Promise<{ verdict: ResumeVerdict; restoredCheckpoint: LoadedCheckpoint | null }> {
   try {
     const outcome = await runControlCommand(
       { action: 'resume', dryRun: true, stateDir: request.stateDir, rbacPolicyPath: request.rbacPolicyPath, principal },
@@ -253,7 +274,7 @@ async function verdictOfResume(
     );
     const recovery = outcome.recoveryReport;
     const busy = lock !== null && !lock.stale;
-    return {
+    const verdict: ResumeVerdict = {
       resume_would_succeed: !busy,
       resume_crash_detected: recovery?.crash_detected ?? null,
       resume_checkpoint_source: recovery?.checkpoint_source ?? null,
@@ -261,8 +282,9 @@ async function verdictOfResume(
       resume_error: busy ? `state directory is busy (held by pid ${lock.pid ?? 'unknown'} on host ${lock.host ?? 'unknown'})` : null,
       resume_exit_code: busy ? EXIT_CODES.busy : EXIT_CODES.success,
     };
+    return { verdict, restoredCheckpoint: outcome.restoredCheckpoint ?? null };
   } catch (error) {
-    return {
+    const verdict: ResumeVerdict = {
       resume_would_succeed: false,
       resume_crash_detected: null,
       resume_checkpoint_source: null,
@@ -270,6 +292,7 @@ async function verdictOfResume(
       resume_error: formatErrorChain(error),
       resume_exit_code: exitCodeForError(error),
     };
+    return { verdict, restoredCheckpoint: null };
   }
 }
 
