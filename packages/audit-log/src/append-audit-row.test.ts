@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatErrorChain } from '@tau/schemas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendAuditRow } from './append-audit-row.js';
+import { appendAuditRow, appendOperatorAuditRow } from './append-audit-row.js';
+import { verifyAuditChain } from './verify-audit-chain.js';
 import { replayAuditLog } from './replay-audit-log.js';
 import { rowSha256Hex } from './row-hash.js';
 import { controlRow, tauRowLine } from './test-support/audit-row-examples.js';
@@ -97,5 +98,34 @@ describe('appendAuditRow', () => {
     const bad = { ...controlRow('pause', 1), timestamp_unix_ms: -1 };
     expect(() => appendAuditRow(log, bad, { row_count: 0, last_row_sha256: null })).toThrow(/failed to append/);
     expect(fs.existsSync(log)).toBe(false);
+  });
+});
+
+describe('appendOperatorAuditRow', () => {
+  it('chains an operator act like a lifecycle row: replay reads it, the chain verifies, the lifecycle is unchanged', () => {
+    let head = appendAuditRow(log, controlRow('pause', 1), { row_count: 0, last_row_sha256: null });
+    head = appendOperatorAuditRow(
+      log,
+      {
+        schema_version: 1,
+        timestamp_unix_ms: 2,
+        principal: 'local:rl-operator',
+        action: 'lock_break',
+        action_key: 'control:rl:resume',
+        lifecycle_state: 'paused',
+        idempotent: false,
+        rollback_checkpoint: null,
+        recovery_checkpoint_source: null,
+        broken_lock: { pid: 7, host: 'beta' },
+      },
+      head,
+    );
+    const [first, second] = rowsOf(log);
+    expect(second).toMatchObject({ action: 'lock_break', broken_lock: { pid: 7, host: 'beta' } });
+    expect(second?.prev_sha256).toBe(rowSha256Hex(Buffer.from(JSON.stringify(first), 'utf8')));
+    const replay = replayAuditLog(log);
+    expect(replay.head).toEqual(head);
+    expect(replay.implied_lifecycle_state).toBe('paused');
+    expect(verifyAuditChain(log, head).ok).toBe(true);
   });
 });

@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import { appendLineDurably } from '@tau/durable-fs';
-import { serializeAuditRow, type AuditHead, type AuditRow } from '@tau/schemas';
+import {
+  serializeAuditRow,
+  serializeOperatorAuditRow,
+  type AuditHead,
+  type AuditRow,
+  type OperatorAuditRow,
+} from '@tau/schemas';
 import { AuditAppendError } from './audit-log-errors.js';
 import { locateLogTail } from './audit-log-tail.js';
 import { localHostName, localOsUser } from './local-identity.js';
@@ -28,9 +34,9 @@ function assertNoTornTail(filePath: string): void {
 }
 
 /** The row as it will be written: chained to `head`, with the local OS user and host unless given. */
-export function chainAuditRow(row: AuditRow, head: AuditHead): AuditRow {
+export function chainAuditRow<R extends AuditRow | OperatorAuditRow>(row: R, head: AuditHead): R {
   const { prev_sha256: _ignored, ...rest } = row;
-  const chained: AuditRow = { ...rest };
+  const chained = { ...rest } as R;
   if (head.last_row_sha256 !== null) chained.prev_sha256 = head.last_row_sha256;
   chained.os_user = row.os_user ?? localOsUser();
   chained.host = row.host ?? localHostName();
@@ -45,8 +51,21 @@ export function chainAuditRow(row: AuditRow, head: AuditHead): AuditRow {
  * torn tail. Returns the new head, which the caller records in the control state.
  */
 export function appendAuditRow(filePath: string, row: AuditRow, head: AuditHead): AuditHead {
+  return appendChainedLine(filePath, () => serializeAuditRow(chainAuditRow(row, head)), head);
+}
+
+/**
+ * `appendAuditRow` for a row recording an operator's act (`lock_break`):
+ * chained and appended the same way, through the same path, so whatever
+ * protects lifecycle rows protects these too.
+ */
+export function appendOperatorAuditRow(filePath: string, row: OperatorAuditRow, head: AuditHead): AuditHead {
+  return appendChainedLine(filePath, () => serializeOperatorAuditRow(chainAuditRow(row, head)), head);
+}
+
+function appendChainedLine(filePath: string, serialize: () => string, head: AuditHead): AuditHead {
   try {
-    const line = serializeAuditRow(chainAuditRow(row, head));
+    const line = serialize();
     assertNoTornTail(filePath);
     appendLineDurably(filePath, line);
     return {

@@ -13,10 +13,28 @@ export type { FileKind } from './file-kind.js';
 export { truncateFileDurably } from './durable-truncate.js';
 export { ensureDirectory, fsyncDirectory } from './directory.js';
 export { removeStaleTempFiles } from './stale-temp-files.js';
-export { acquireStateDirLock, readStateDirLock, STATE_DIR_LOCK_FILE } from './state-dir-lock.js';
-export type { StateDirLock } from './state-dir-lock.js';
-export type { LockHolder } from './lock-record.js';
+/** The per-state-directory lock: take, inspect (holder and verdict), break (operator), release. */
+export {
+  acquireStateDirLock,
+  breakStateDirLock,
+  discardBrokenLock,
+  inspectStateDirLock,
+  readStateDirLock,
+  STATE_DIR_LOCK_FILE,
+} from './state-dir-lock.js';
+export type { BrokenStateDirLock, StateDirLock, StateDirLockInspection } from './state-dir-lock.js';
+export type { LockHolder } from './lock-holder.js';
+export type { LockRecord } from './lock-record.js';
+/** Pure: whether a lock's holder is alive, provably stale, or cannot be judged, and why. */
+export {
+  explainLockJudgement,
+  judgeLockHolder,
+  type HolderProcessProbe,
+  type LockJudgement,
+  type LockObserver,
+} from './lock-holder-judgement.js';
 export { StateDirBusyError } from './state-dir-busy-error.js';
+export { LockPathNotAFileError, type LockPathEntry } from './lock-path-error.js';
 export { DurableFsError } from './durable-fs-error.js';
 export { FailpointSpecError } from './failpoint-spec.js';
 export type { DurableOperationKind } from './failpoint-spec.js';

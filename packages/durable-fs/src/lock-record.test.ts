@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeLockHolder, isLockStale, parseLockRecord, type LockObserver, type LockRecord } from './lock-record.js';
+import { describeLockHolder } from './lock-holder.js';
+import { parseLockRecord, type LockRecord } from './lock-record.js';
 
 const record: LockRecord = {
   pid: 4242,
@@ -8,53 +9,59 @@ const record: LockRecord = {
   command: 'resume',
   token: 'abc',
   boot_id: 'boot-1',
+  pid_namespace: 4_026_531_836,
+  start_time_ticks: 123_456,
 };
 
-function observer(overrides: Partial<LockObserver> = {}): LockObserver {
-  return { host: 'alpha', bootId: 'boot-1', isProcessAlive: () => true, ...overrides };
-}
-
 describe('parseLockRecord', () => {
-  it('reads a complete record', () => {
+  it('reads a complete record, and one written by an older tau-po (no namespace, no start time)', () => {
     expect(parseLockRecord(JSON.stringify(record))).toEqual(record);
+    const { pid_namespace: _ns, start_time_ticks: _start, ...older } = record;
+    expect(parseLockRecord(JSON.stringify(older))).toEqual(older);
   });
 
-  it.each(['', '{"pid":42', 'null', '[]', '{"pid":0,"host":"a","since_unix_ms":1,"command":"c","token":"t"}',
-    '{"pid":1,"host":"a","since_unix_ms":1,"command":"c"}'])('treats %j as incomplete', (text) => {
+  it.each([
+    '',
+    '{"pid":42',
+    'null',
+    '[]',
+    '{"pid":0,"host":"a","since_unix_ms":1,"command":"c","token":"t"}',
+    '{"pid":1,"host":"a","since_unix_ms":1,"command":"c"}',
+    '{"pid":1,"host":"a","since_unix_ms":1,"command":"c","token":"t","pid_namespace":"4026531836"}',
+    '{"pid":1,"host":"a","since_unix_ms":1,"command":"c","token":"t","start_time_ticks":-1}',
+    '{"pid":1,"host":"a","since_unix_ms":1,"command":"c","token":"t","start_time_ticks":1.5}',
+    '{"pid":1,"host":"a","since_unix_ms":1,"command":"c","token":"t","boot_id":7}',
+  ])('treats %j as incomplete', (text) => {
     expect(parseLockRecord(text)).toBeUndefined();
   });
 });
 
-describe('isLockStale', () => {
-  it('keeps a live holder on this host', () => {
-    expect(isLockStale(record, 60_000, observer())).toBe(false);
-  });
-
-  it('breaks a holder whose pid is gone, regardless of age', () => {
-    expect(isLockStale(record, 0, observer({ isProcessAlive: () => false }))).toBe(true);
-  });
-
-  it('breaks a holder from an earlier boot even if its pid was reused', () => {
-    expect(isLockStale(record, 0, observer({ bootId: 'boot-2' }))).toBe(true);
-  });
-
-  it('never breaks a lock of another host', () => {
-    expect(isLockStale(record, 10 ** 9, observer({ host: 'beta', isProcessAlive: () => false }))).toBe(false);
-  });
-
-  it('gives an incomplete lock file a grace period', () => {
-    expect(isLockStale(undefined, 100, observer())).toBe(false);
-    expect(isLockStale(undefined, 2_500, observer())).toBe(true);
-  });
-});
-
 describe('describeLockHolder', () => {
-  it('describes complete and incomplete lock files', () => {
-    expect(describeLockHolder(record, 5, true)).toEqual({
-      pid: 4242, host: 'alpha', since_unix_ms: 1_700_000_000_000, command: 'resume', stale: true, complete: true,
+  it('describes complete and incomplete lock files with the verdict and the age', () => {
+    expect(describeLockHolder(record, 5, { verdict: 'stale', reason: 'pid-gone' }, record.since_unix_ms + 1500)).toEqual({
+      pid: 4242,
+      host: 'alpha',
+      since_unix_ms: 1_700_000_000_000,
+      age_ms: 1500,
+      command: 'resume',
+      boot_id: 'boot-1',
+      pid_namespace: 4_026_531_836,
+      start_time_ticks: 123_456,
+      verdict: 'stale',
+      reason: 'pid-gone',
+      explanation: 'its process no longer exists on this host',
+      stale: true,
+      complete: true,
     });
-    expect(describeLockHolder(undefined, 5, false)).toEqual({
-      pid: null, host: null, since_unix_ms: 5, command: null, stale: false, complete: false,
+    expect(describeLockHolder(undefined, 5, { verdict: 'unknown', reason: 'incomplete-file-fresh' }, 10)).toMatchObject({
+      pid: null,
+      host: null,
+      since_unix_ms: 5,
+      age_ms: 5,
+      command: null,
+      verdict: 'unknown',
+      stale: false,
+      complete: false,
     });
   });
 });

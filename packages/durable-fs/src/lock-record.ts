@@ -1,5 +1,5 @@
-// What a state-directory lock file says and whether its holder is gone. Pure:
-// the caller supplies the facts (host, boot id, clock, pid liveness).
+// What a state-directory lock file says. Pure. Hand-parsed rather than with
+// zod: this package has no dependencies, and the record is eight flat fields.
 
 /** The JSON content of `<dir>/.tau-po.lock`. */
 export interface LockRecord {
@@ -7,32 +7,35 @@ export interface LockRecord {
   readonly host: string;
   readonly since_unix_ms: number;
   readonly command: string;
-  /** Random per acquisition; release and stale-lock breaking compare it. */
+  /** Random per acquisition; release and lock breaking compare it. */
   readonly token: string;
-  /** Linux boot id when known: a different one means the holder died in a reboot. */
+  /** Linux boot id (`/proc/sys/kernel/random/boot_id`): a different one means the holder died in a reboot. */
   readonly boot_id?: string;
-}
-
-/**
- * Who holds a state-directory lock, as `readStateDirLock` and
- * `StateDirBusyError` report it. `complete` is false when the lock file is
- * empty or unreadable (its holder was killed between creating and writing
- * it); then pid, host and command are null and `since_unix_ms` is the file's
- * modification time.
- */
-export interface LockHolder {
-  readonly pid: number | null;
-  readonly host: string | null;
-  readonly since_unix_ms: number;
-  readonly command: string | null;
-  readonly stale: boolean;
-  readonly complete: boolean;
+  /**
+   * Inode of the holder's PID namespace (`readlink /proc/self/ns/pid` is
+   * `pid:[<inode>]`). A pid means something only inside its namespace: two
+   * containers share host name and boot id but not pids.
+   */
+  readonly pid_namespace?: number;
+  /** The holder's start time, `/proc/<pid>/stat` field 22 (clock ticks since boot): tells the holder from a process that reused its pid. */
+  readonly start_time_ticks?: number;
 }
 
 /** An empty or partial lock file younger than this may still be being written. */
 export const INCOMPLETE_LOCK_GRACE_MS = 2_000;
 
-/** Parses lock file text; undefined when it is empty, partial or not a lock record. */
+/** A lock file is a few hundred bytes; more than this is not one of ours. */
+export const MAX_LOCK_FILE_BYTES = 64 * 1024;
+
+function isNonNegativeSafeInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * Parses lock file text; undefined when it is empty, partial or not a lock
+ * record. Optional fields of the wrong type make the whole record unusable
+ * (a record we cannot trust is judged as incomplete, never as alive).
+ */
 export function parseLockRecord(text: string): LockRecord | undefined {
   let value: unknown;
   try {
@@ -40,49 +43,23 @@ export function parseLockRecord(text: string): LockRecord | undefined {
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
-  const { pid, host, since_unix_ms, command, token, boot_id } = record;
+  const { pid, host, since_unix_ms, command, token, boot_id, pid_namespace, start_time_ticks } = record;
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
   if (typeof host !== 'string' || typeof command !== 'string' || typeof token !== 'string') return undefined;
   if (typeof since_unix_ms !== 'number' || !Number.isFinite(since_unix_ms)) return undefined;
   if (boot_id !== undefined && typeof boot_id !== 'string') return undefined;
-  return { pid, host, since_unix_ms, command, token, ...(boot_id === undefined ? {} : { boot_id }) };
-}
-
-/** The facts about this machine and moment that staleness depends on. */
-export interface LockObserver {
-  readonly host: string;
-  readonly bootId: string | undefined;
-  readonly isProcessAlive: (pid: number) => boolean;
-}
-
-/**
- * Whether a lock is stale, i.e. its holder is certainly gone:
- * - an incomplete lock file older than the grace period;
- * - on this host, a holder from an earlier boot, or whose pid no longer exists.
- * A lock held on another host is never stale: we cannot see its processes.
- */
-export function isLockStale(
-  record: LockRecord | undefined,
-  fileAgeMs: number,
-  observer: LockObserver,
-): boolean {
-  if (record === undefined) return fileAgeMs > INCOMPLETE_LOCK_GRACE_MS;
-  if (record.host !== observer.host) return false;
-  if (record.boot_id !== undefined && observer.bootId !== undefined && record.boot_id !== observer.bootId) return true;
-  return !observer.isProcessAlive(record.pid);
-}
-
-/** The holder description of a lock file (pure). */
-export function describeLockHolder(
-  record: LockRecord | undefined,
-  fileMtimeMs: number,
-  stale: boolean,
-): LockHolder {
-  if (record === undefined) {
-    return { pid: null, host: null, since_unix_ms: fileMtimeMs, command: null, stale, complete: false };
-  }
-  const { pid, host, since_unix_ms, command } = record;
-  return { pid, host, since_unix_ms, command, stale, complete: true };
+  if (pid_namespace !== undefined && !isNonNegativeSafeInteger(pid_namespace)) return undefined;
+  if (start_time_ticks !== undefined && !isNonNegativeSafeInteger(start_time_ticks)) return undefined;
+  return {
+    pid,
+    host,
+    since_unix_ms,
+    command,
+    token,
+    ...(boot_id === undefined ? {} : { boot_id }),
+    ...(pid_namespace === undefined ? {} : { pid_namespace }),
+    ...(start_time_ticks === undefined ? {} : { start_time_ticks }),
+  };
 }

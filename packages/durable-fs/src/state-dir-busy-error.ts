@@ -1,26 +1,27 @@
-import type { LockHolder } from './lock-record.js';
+import type { LockHolder } from './lock-holder.js';
 
-function describeHolder(holder: LockHolder, lockPath: string, ownHost: string): string {
+function describeHolder(holder: LockHolder): string {
   if (!holder.complete || holder.pid === null || holder.host === null) {
-    return `state directory is busy (lock file ${lockPath} is being written by another process)`;
+    return `state directory is busy (lock file is being written by another process)`;
   }
   const since = new Date(holder.since_unix_ms).toISOString();
   const base = `state directory is busy (held by pid ${holder.pid} on host ${holder.host} since ${since})`;
-  if (holder.host === ownHost) return base;
-  return `${base}; a lock taken on another host is never broken automatically: delete ${lockPath} once that command is known to be gone`;
+  if (holder.verdict === 'alive') return base;
+  return `${base}; not taken over automatically: ${holder.explanation}; once that command is known to be gone, run \`tau-po lock break\``;
 }
 
 /**
- * Another command holds the state-directory lock. `holder` says who;
- * `lockPath` is the lock file.
+ * Another command holds the state-directory lock (alive, or not provably
+ * gone). `holder` says who and why it was not taken over; `lockPath` is the
+ * lock file.
  */
 export class StateDirBusyError extends Error {
   override name = 'StateDirBusyError';
   readonly holder: LockHolder;
   readonly lockPath: string;
 
-  constructor(holder: LockHolder, lockPath: string, ownHost: string) {
-    super(describeHolder(holder, lockPath, ownHost));
+  constructor(holder: LockHolder, lockPath: string) {
+    super(describeHolder(holder));
     this.holder = holder;
     this.lockPath = lockPath;
   }

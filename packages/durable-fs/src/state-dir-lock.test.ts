@@ -1,12 +1,22 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DurableFsError } from './durable-fs-error.js';
+import { LockPathNotAFileError } from './lock-path-error.js';
 import { INCOMPLETE_LOCK_GRACE_MS } from './lock-record.js';
+import { readBootId, readOwnProcessFacts } from './process-liveness.js';
 import { StateDirBusyError } from './state-dir-busy-error.js';
-import { acquireStateDirLock, readStateDirLock, STATE_DIR_LOCK_FILE } from './state-dir-lock.js';
+import {
+  acquireStateDirLock,
+  breakStateDirLock,
+  discardBrokenLock,
+  inspectStateDirLock,
+  readStateDirLock,
+  STATE_DIR_LOCK_FILE,
+} from './state-dir-lock.js';
 import { runChild, runnerPath } from './test-support/run-child.js';
 import type { RunnerStep } from './test-support/durable-fs-runner.js';
 
@@ -22,10 +32,14 @@ function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '0']).pid as number;
 }
 
+const own = readOwnProcessFacts();
+const ownBootId = readBootId();
+
+/** A lock record as this host and process would write it (every liveness fact), with `fields` changed. */
 function writeLockFile(fields: Record<string, unknown>): void {
   fs.writeFileSync(lockPath, JSON.stringify({
     pid: process.pid, host: os.hostname(), since_unix_ms: Date.UTC(2024, 0, 2, 3, 4, 5), command: 'pause',
-    token: 'foreign', ...fields,
+    token: 'foreign', boot_id: ownBootId, pid_namespace: own.pidNamespace, start_time_ticks: own.startTimeTicks, ...fields,
   }));
 }
 
@@ -75,12 +89,52 @@ describe('acquireStateDirLock in one process', () => {
 
   it('never breaks the lock of another host, and says so', () => {
     writeLockFile({ pid: deadPid(), host: 'elsewhere.example' });
-    expect(readStateDirLock(dir)?.stale).toBe(false);
+    expect(readStateDirLock(dir)).toMatchObject({ stale: false, verdict: 'unknown', reason: 'other-host' });
     const error = busyError(() => acquireStateDirLock(dir, { command: 'resume' }));
     expect(error.message).toBe(
       `state directory is busy (held by pid ${error.holder.pid} on host elsewhere.example since 2024-01-02T03:04:05.000Z); ` +
-        `a lock taken on another host is never broken automatically: delete ${lockPath} once that command is known to be gone`,
+        'not taken over automatically: it was taken on another host, whose processes cannot be seen from here; ' +
+        'once that command is known to be gone, run `tau-po lock break`',
     );
+  });
+
+  it('never breaks a lock taken in another PID namespace, even when its pid does not exist here', () => {
+    writeLockFile({ pid: deadPid(), pid_namespace: (own.pidNamespace ?? 0) + 1 });
+    const before = fs.readFileSync(lockPath, 'utf8');
+    expect(readStateDirLock(dir)).toMatchObject({ verdict: 'unknown', reason: 'other-pid-namespace' });
+    busyError(() => acquireStateDirLock(dir, { command: 'resume' }));
+    expect(fs.readFileSync(lockPath, 'utf8')).toBe(before);
+  });
+
+  it('breaks a lock whose pid now belongs to a later process (start time differs)', () => {
+    writeLockFile({ pid: process.pid, start_time_ticks: (own.startTimeTicks ?? 0) + 1 });
+    expect(readStateDirLock(dir)).toMatchObject({ verdict: 'stale', reason: 'pid-reused' });
+    acquireStateDirLock(dir, { command: 'resume' }).release();
+  });
+
+  it('judges a lock written by an older tau-po (no namespace, no start time) conservatively', () => {
+    writeLockFile({ pid: deadPid(), pid_namespace: undefined, start_time_ticks: undefined });
+    expect(readStateDirLock(dir)).toMatchObject({ verdict: 'unknown', reason: 'missing-facts' });
+    busyError(() => acquireStateDirLock(dir, { command: 'resume' }));
+    // ...but one from before a reboot is still provably gone.
+    writeLockFile({ pid: deadPid(), pid_namespace: undefined, start_time_ticks: undefined, boot_id: 'an-earlier-boot' });
+    expect(readStateDirLock(dir)).toMatchObject({ verdict: 'stale', reason: 'other-boot' });
+    acquireStateDirLock(dir, { command: 'resume' }).release();
+  });
+
+  it('records every liveness fact of its holder', () => {
+    const lock = acquireStateDirLock(dir, { command: 'resume' });
+    expect(JSON.parse(fs.readFileSync(lockPath, 'utf8'))).toMatchObject({
+      pid: process.pid,
+      host: os.hostname(),
+      command: 'resume',
+      boot_id: ownBootId,
+      pid_namespace: own.pidNamespace,
+      start_time_ticks: own.startTimeTicks,
+    });
+    expect(own.pidNamespace).toEqual(expect.any(Number));
+    expect(readStateDirLock(dir)).toMatchObject({ verdict: 'alive', reason: 'holder-running' });
+    lock.release();
   });
 
   it('treats an old empty lock file (holder killed before writing it) as stale', () => {
@@ -168,5 +222,153 @@ describe('acquireStateDirLock across processes', () => {
     for (let i = 0; i < lines.length; i += 2) {
       expect(lines[i]?.replace('start', 'end')).toBe(lines[i + 1]);
     }
+  });
+});
+
+describe('what is at the lock path', () => {
+  const cases: [string, () => void, RegExp][] = [
+    ['a dangling symbolic link', () => fs.symlinkSync(path.join(dir, 'nowhere'), lockPath), /is a symbolic link to '.*nowhere', which does not exist, not a lock file/],
+    ['a symbolic link to a lock file', () => {
+      fs.writeFileSync(path.join(dir, 'real'), JSON.stringify({ pid: deadPid(), host: os.hostname(), since_unix_ms: 1, command: 'x', token: 't' }));
+      fs.symlinkSync(path.join(dir, 'real'), lockPath);
+    }, /is a symbolic link to '.*real', not a lock file/],
+    ['a directory', () => fs.mkdirSync(lockPath), /is a directory, not a lock file/],
+    ['a FIFO', () => spawnSync('mkfifo', [lockPath]), /is a FIFO, not a lock file/],
+  ];
+
+  it.each(cases)('%s is reported by acquire and inspect, and left alone', (_name, make, message) => {
+    make();
+    const before = fs.lstatSync(lockPath);
+    for (const attempt of [() => acquireStateDirLock(dir, { command: 'pause' }), () => readStateDirLock(dir)]) {
+      let thrown: unknown;
+      try {
+        attempt();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(LockPathNotAFileError);
+      expect((thrown as Error).message).toMatch(message);
+      expect((thrown as Error).message).toContain(`lock path '${lockPath}'`);
+      expect((thrown as Error).message).toContain('never follows or removes it');
+    }
+    const after = fs.lstatSync(lockPath);
+    expect([after.ino, after.mode]).toEqual([before.ino, before.mode]);
+    expect(fs.existsSync(path.join(dir, 'nowhere'))).toBe(false);
+  });
+
+  it('refuses a regular file too large to be a lock record, and leaves it', () => {
+    fs.writeFileSync(lockPath, 'x'.repeat(70_000));
+    let thrown: unknown;
+    try {
+      acquireStateDirLock(dir, { command: 'pause' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DurableFsError);
+    expect(((thrown as Error).cause as Error).message).toMatch(/holds 70000 bytes, more than a lock record ever has/);
+    expect(fs.statSync(lockPath).size).toBe(70_000);
+  });
+});
+
+describe('breakStateDirLock (the operator break)', () => {
+  it('moves the judged lock aside, and only that one', () => {
+    writeLockFile({ host: 'elsewhere.example' });
+    const inspection = inspectStateDirLock(dir);
+    if (inspection === undefined) throw new Error('expected a lock');
+    const broken = breakStateDirLock(inspection);
+    expect(fs.existsSync(lockPath)).toBe(false);
+    expect(JSON.parse(fs.readFileSync(broken.asidePath, 'utf8')).host).toBe('elsewhere.example');
+    discardBrokenLock(broken);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('removes nothing when the lock changed since it was judged', () => {
+    writeLockFile({ host: 'elsewhere.example' });
+    const inspection = inspectStateDirLock(dir);
+    if (inspection === undefined) throw new Error('expected a lock');
+    fs.rmSync(lockPath);
+    const lock = acquireStateDirLock(dir, { command: 'resume' });
+    expect(() => breakStateDirLock(inspection)).toThrow(/the lock changed since it was looked at/);
+    expect(readStateDirLock(dir)).toMatchObject({ pid: process.pid, command: 'resume' });
+    lock.release();
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('automatic take-over, for every combination of liveness facts', () => {
+  it('takes over exactly the locks judged stale; an alive or unknown lock file is left byte for byte', () => {
+    const dead = deadPid();
+    const field = <T>(values: T[]) => fc.constantFrom(...values);
+    fc.assert(
+      fc.property(
+        fc.record({
+          host: field([os.hostname(), 'elsewhere.example']),
+          boot_id: field([ownBootId, 'an-earlier-boot', undefined]),
+          pid_namespace: field([own.pidNamespace, (own.pidNamespace ?? 0) + 1, undefined]),
+          pid: field([process.pid, dead]),
+          start_time_ticks: field([own.startTimeTicks, (own.startTimeTicks ?? 0) + 7, undefined]),
+        }),
+        (fields) => {
+          fs.rmSync(lockPath, { force: true });
+          writeLockFile(fields);
+          const before = fs.readFileSync(lockPath, 'utf8');
+          const verdict = readStateDirLock(dir)?.verdict;
+          let lock;
+          try {
+            lock = acquireStateDirLock(dir, { command: 'resume' });
+          } catch (error) {
+            if (!(error instanceof StateDirBusyError)) throw error;
+          }
+          if (verdict === 'stale') {
+            expect(lock).toBeDefined();
+            lock?.release();
+          } else {
+            expect(lock).toBeUndefined();
+            expect(fs.readFileSync(lockPath, 'utf8')).toBe(before);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+function canUnsharePidNamespace(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  return spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
+}
+
+describe('a holder in another PID namespace', () => {
+  let holder: ChildProcess | undefined;
+  afterEach(async () => {
+    if (holder === undefined || holder.exitCode !== null || holder.signalCode !== null) return;
+    const exited = new Promise((resolve) => holder?.on('exit', resolve));
+    holder.kill('SIGKILL');
+    await exited;
+  });
+
+  it.skipIf(!canUnsharePidNamespace())('is alive there and never taken over from here', async () => {
+    const steps: RunnerStep[] = [
+      { op: 'lock', dir, command: 'pause' },
+      { op: 'say', text: 'locked' },
+      { op: 'sleep', ms: 60_000 },
+    ];
+    // --kill-child: the holder dies with unshare, so the test can end it.
+    const child = spawn(
+      'unshare',
+      ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, runnerPath('durable-fs'), JSON.stringify(steps)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    holder = child;
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve());
+      child.on('exit', () => reject(new Error('holder exited before locking')));
+    });
+    const record = JSON.parse(fs.readFileSync(lockPath, 'utf8'));
+    expect(record.pid_namespace).not.toBe(own.pidNamespace);
+    expect(readStateDirLock(dir)).toMatchObject({ verdict: 'unknown', reason: 'other-pid-namespace' });
+    const error = busyError(() => acquireStateDirLock(dir, { command: 'resume' }));
+    expect(error.holder.reason).toBe('other-pid-namespace');
+    expect(JSON.parse(fs.readFileSync(lockPath, 'utf8')).token).toBe(record.token);
   });
 });

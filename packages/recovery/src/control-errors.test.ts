@@ -12,9 +12,22 @@ import {
 
 const busy = (): StateDirBusyError =>
   new StateDirBusyError(
-    { pid: 42, host: 'h', since_unix_ms: 0, command: 'pause', stale: false, complete: true },
+    {
+      pid: 42,
+      host: 'h',
+      since_unix_ms: 0,
+      age_ms: 0,
+      command: 'pause',
+      boot_id: null,
+      pid_namespace: null,
+      start_time_ticks: null,
+      verdict: 'alive',
+      reason: 'holder-running',
+      explanation: 'its process is running',
+      stale: false,
+      complete: true,
+    },
     `/x/${STATE_DIR_LOCK_FILE}`,
-    'h',
   );
 
 class WrappingError extends Error {}

@@ -82,6 +82,21 @@ export {
   type AuditRepairRequest,
   type AuditVerifyOutcome,
 } from './audit-log-commands.js';
+/** `lock status|break`: the state-directory lock's holder and verdict; the operator's audited break. */
+export {
+  breakLockCommand,
+  LOCK_BREAK_ACTION,
+  LockBreakRefusedError,
+  LockBreakUnrecordedError,
+  lockStatusCommand,
+  renderLockBreak,
+  renderLockStatus,
+  type LockBreakOutcome,
+  type LockBreakRequest,
+  type LockStatusReport,
+} from './lock-commands.js';
+/** The one path for audit rows recording an operator's act (`lock_break`): chained append, head recorded. */
+export { commitOperatorAuditRow } from './operator-audit-commit.js';
 /** `checkpoint inspect <file>`: the loaded header and sizes, or the loader's error. */
 export { inspectCheckpoint } from './checkpoint-commands.js';
 /** `checkpoint verify <file>`: @tau/checkpoint-store's report (never throws for a bad file). */

@@ -137,7 +137,33 @@ describe('diagnoseStateDir', () => {
     }
     const stale = await doctor();
     expect(stale.resume_would_succeed).toBe(true);
-    expect(check(stale, 'lock')).toMatchObject({ ok: true, detail: expect.stringMatching(/^stale: /) });
+    expect(check(stale, 'lock')).toMatchObject({ ok: true, detail: expect.stringMatching(/; provably stale: its process no longer exists on this host; the next command takes it over$/) });
+  });
+
+  it('a lock of another host cannot be judged: resume would be busy, and doctor says how to break it', async () => {
+    fs.mkdirSync(ws.stateDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(ws.stateDir, '.tau-po.lock'),
+      JSON.stringify({ pid: 1, host: 'elsewhere.example', since_unix_ms: 1, command: 'pause', token: 't' }),
+    );
+    const report = await doctor();
+    expect(report).toMatchObject({ resume_would_succeed: false, resume_exit_code: 5, lock: { verdict: 'unknown', reason: 'other-host' } });
+    expect(check(report, 'lock')).toMatchObject({ ok: false, detail: expect.stringContaining('cannot be judged: it was taken on another host') });
+    expect(report.resume_error).toMatch(/^state directory is busy \(held by pid 1 on host elsewhere.example .*run `tau-po lock break`$/);
+  });
+
+  it.each<[string, (lockPath: string) => void, string]>([
+    ['a dangling symbolic link', (lockPath) => fs.symlinkSync('/nonexistent/tau-po.lock', lockPath), "is a symbolic link to '/nonexistent/tau-po.lock', which does not exist"],
+    ['a directory', (lockPath) => fs.mkdirSync(lockPath), 'is a directory'],
+  ])('%s at the lock path fails the lock check and the verdict (exit 1), and is left alone', async (_name, make, what) => {
+    fs.mkdirSync(ws.stateDir, { recursive: true });
+    const lockPath = path.join(ws.stateDir, '.tau-po.lock');
+    make(lockPath);
+    const report = await doctor();
+    const message = `state directory lock path '${lockPath}' ${what}, not a lock file; tau-po never follows or removes it: inspect it and remove it by hand`;
+    expect(check(report, 'lock')).toEqual({ name: 'lock', ok: false, detail: message });
+    expect(report).toMatchObject({ resume_would_succeed: false, resume_exit_code: 1, resume_error: message, lock: null });
+    expect(fs.lstatSync(lockPath).isFile()).toBe(false);
   });
 
   it('an edited audit log shows in the chain check without blocking resume', async () => {

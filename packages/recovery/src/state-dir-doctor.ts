@@ -3,9 +3,10 @@
 // next), and the verdict comes from running resume itself as a dry run: the
 // same decisions, no second copy of them here.
 import fs from 'node:fs';
+import path from 'node:path';
 import { replayAuditLog, verifyAuditChain, type AuditReplay } from '@tau/audit-log';
 import { verifyCheckpoint, type CheckpointVerification, type LoadedCheckpoint } from '@tau/checkpoint-store';
-import { readStateDirLock, type LockHolder } from '@tau/durable-fs';
+import { readStateDirLock, STATE_DIR_LOCK_FILE, StateDirBusyError, type LockHolder } from '@tau/durable-fs';
 import { actionKeyFor, loadRbacPolicy, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
 import {
   formatErrorChain,
@@ -18,6 +19,7 @@ import {
   type TrainingStatus,
 } from '@tau/schemas';
 import { runControlCommand } from './control-command.js';
+import { describeLockHolderIdentity, describeLockVerdict } from './lock-commands.js';
 import { EXIT_CODES, exitCodeForError, type ExitCode } from './control-errors.js';
 import { reconcileControlState } from './control-state-reconcile.js';
 import { detectCrash } from './crash-detection.js';
@@ -49,9 +51,9 @@ export interface DoctorReport {
   /** The principal a resume would act as. */
   principal: string;
   checks: DoctorCheck[];
-  /** Who holds the state-directory lock now (`stale`: the holder is gone), or null. */
+  /** Who holds the state-directory lock now, with the verdict on it (`alive`, `stale`, `unknown`), or null. */
   lock: LockHolder | null;
-  /** True when a resume run now would succeed: its dry run passed and the lock is free or stale. */
+  /** True when a resume run now would succeed: its dry run passed and the lock is free or provably stale. */
   resume_would_succeed: boolean;
   /** Whether that resume would find a crash to recover; null when it would fail first. */
   resume_crash_detected: boolean | null;
@@ -94,10 +96,11 @@ function describeReplay(replay: AuditReplay): string {
 
 function describeLock(lock: LockHolder | null): DoctorCheck {
   if (lock === null) return { name: 'lock', ok: true, detail: 'free' };
-  const who = lock.complete ? `pid ${lock.pid} on host ${lock.host} (${lock.command})` : 'an incomplete lock file';
-  const since = new Date(lock.since_unix_ms).toISOString();
-  if (lock.stale) return { name: 'lock', ok: true, detail: `stale: held by ${who} since ${since}, which is gone; the next command takes it over` };
-  return { name: 'lock', ok: false, detail: `held by ${who} since ${since}: a command is running now` };
+  return {
+    name: 'lock',
+    ok: lock.verdict === 'stale',
+    detail: `held by ${describeLockHolderIdentity(lock)}; ${describeLockVerdict(lock)}`,
+  };
 }
 
 async function checkRbac(request: DoctorRequest, principal: string): Promise<DoctorCheck[]> {
@@ -221,7 +224,8 @@ export async function diagnoseStateDir(
   }
   // The dry run loads the checkpoint it would restore; that load is the check
   // of that file too, so a large checkpoint is read once, not twice.
-  const { verdict, restoredCheckpoint } = await verdictOfResume(request, env, lock, principal);
+  const lockBlocker = lockBlockerOf(request.stateDir, lock, lockRead.error ?? null);
+  const { verdict, restoredCheckpoint } = await verdictOfResume(request, env, lockBlocker, principal);
   for (const [name, checkpointPath] of [
     ['primary checkpoint', paths.primaryCheckpoint],
     ['fallback checkpoint', paths.fallbackCheckpoint],
@@ -257,6 +261,23 @@ function describeVerifiedCheckpoint(v: CheckpointVerification): Omit<DoctorCheck
 
 type ResumeVerdict = Omit<DoctorReport, 'state_dir' | 'principal' | 'checks' | 'lock'>;
 
+/** Why the lock would stop a resume now (its error and exit status), or null when it would not. */
+interface LockBlocker {
+  error: string;
+  exitCode: ExitCode;
+}
+
+/**
+ * What the lock means for a resume now: something other than a lock file at
+ * the lock path fails it (exit 1, the lock check's message); a holder not
+ * provably stale makes it busy (exit 5, the message resume would print).
+ */
+function lockBlockerOf(stateDir: string, lock: LockHolder | null, lockError: string | null): LockBlocker | null {
+  if (lockError !== null) return { error: lockError, exitCode: EXIT_CODES.failure };
+  if (lock === null || lock.verdict === 'stale') return null;
+  return { error: new StateDirBusyError(lock, path.join(stateDir, STATE_DIR_LOCK_FILE)).message, exitCode: EXIT_CODES.busy };
+}
+
 /**
  * Runs resume as a dry run and folds in the lock: the verdict a real resume
  * would reach now, and the checkpoint it would restore, as loaded.
@@ -264,7 +285,7 @@ type ResumeVerdict = Omit<DoctorReport, 'state_dir' | 'principal' | 'checks' | '
 async function verdictOfResume(
   request: DoctorRequest,
   env: PrincipalEnvironment,
-  lock: LockHolder | null,
+  lockBlocker: LockBlocker | null,
   principal: string,
 ): Promise<{ verdict: ResumeVerdict; restoredCheckpoint: LoadedCheckpoint | null }> {
   try {
@@ -273,14 +294,13 @@ async function verdictOfResume(
       env,
     );
     const recovery = outcome.recoveryReport;
-    const busy = lock !== null && !lock.stale;
     const verdict: ResumeVerdict = {
-      resume_would_succeed: !busy,
+      resume_would_succeed: lockBlocker === null,
       resume_crash_detected: recovery?.crash_detected ?? null,
       resume_checkpoint_source: recovery?.checkpoint_source ?? null,
       resume_checkpoint_run_id: recovery?.checkpoint_run_id ?? null,
-      resume_error: busy ? `state directory is busy (held by pid ${lock.pid ?? 'unknown'} on host ${lock.host ?? 'unknown'})` : null,
-      resume_exit_code: busy ? EXIT_CODES.busy : EXIT_CODES.success,
+      resume_error: lockBlocker?.error ?? null,
+      resume_exit_code: lockBlocker?.exitCode ?? EXIT_CODES.success,
     };
     return { verdict, restoredCheckpoint: outcome.restoredCheckpoint ?? null };
   } catch (error) {

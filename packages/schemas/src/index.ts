@@ -52,6 +52,14 @@ export {
   type AuditReplayRow,
   type AuditRow,
 } from './audit-row.js';
+/** Audit rows recording an operator's act on the state directory (`lock_break`), which Tau's replay still reads. */
+export {
+  operatorAuditActionSchema,
+  operatorAuditRowSchema,
+  serializeOperatorAuditRow,
+  type OperatorAuditAction,
+  type OperatorAuditRow,
+} from './operator-audit-row.js';
 export {
   parseTrainingStatus,
   readTrainingStatus,
