@@ -1,6 +1,7 @@
 // What one run of tau-po is asked to do, as a parser produced it. Execution
 // (run-cli-invocation.ts) takes these and nothing else.
 import type { ControlInvocation, SharedOptions } from './control-invocation.js';
+import type { LockInvocation } from './lock-commands.js';
 
 /** `tau-po doctor`. */
 export interface DoctorInvocation extends SharedOptions {
@@ -61,4 +62,5 @@ export type CliInvocation =
   | RbacCheckInvocation
   | RbacWhoamiInvocation
   | SchemasExportInvocation
+  | LockInvocation
   | HelpInvocation;

@@ -7,6 +7,7 @@ import type { CliInvocation } from './cli-invocation.js';
 import type { CliContext } from './cli-context.js';
 import type { CommandOutcome } from './command-outcome.js';
 import type { ControlInvocation } from './control-invocation.js';
+import { runLockCommand } from './lock-commands.js';
 import { runOperatorCommand } from './operator-commands.js';
 import { runRbacCheck, runRbacWhoami } from './rbac-commands.js';
 import { runSchemasExport } from './schemas-export-command.js';
@@ -51,6 +52,8 @@ export async function runCliInvocation(invocation: CliInvocation, context: CliCo
       return runRbacWhoami(invocation, context.env);
     case 'schemas-export':
       return runSchemasExport(invocation);
+    case 'lock':
+      return runLockCommand(invocation, context);
     case 'doctor':
     case 'audit':
     case 'checkpoint':

@@ -22,6 +22,7 @@ import {
   tauActionFlag,
 } from './control-option-table.js';
 import { CLI_VERSION } from './cli-version.js';
+import { lockCommands } from './lock-commands.js';
 
 type ParsedArgs = Record<string, unknown>;
 
@@ -238,6 +239,9 @@ export function parseCommandLineWithYargs(
       checkpointCommands(argv, env, (make) => (resolve = make)),
     )
     .command('rbac', 'explain RBAC decisions', (argv) => rbacCommands(argv, env, (make) => (resolve = make)))
+    .command('lock', 'show or break the state-directory lock', (argv) =>
+      lockCommands(argv, env, { addSharedOptions, sharedArgvOf }, (make) => (resolve = make)),
+    )
     .command('schemas', 'export the JSON Schemas of every artifact', (argv) =>
       argv
         .command(
