@@ -79,6 +79,14 @@ describe('acquireStateDirLock in one process', () => {
     expect(JSON.parse(fs.readFileSync(lockPath, 'utf8')).token).toBe('someone-else');
   });
 
+  it('releases nothing, and does not fail, when its lock path was replaced by something else', () => {
+    const lock = acquireStateDirLock(dir, { command: 'resume' });
+    fs.rmSync(lockPath);
+    fs.symlinkSync(path.join(dir, 'elsewhere'), lockPath);
+    lock.release();
+    expect(fs.lstatSync(lockPath).isSymbolicLink()).toBe(true);
+  });
+
   it('breaks the lock of a dead holder at once', () => {
     writeLockFile({ pid: deadPid() });
     expect(readStateDirLock(dir)?.stale).toBe(true);

@@ -344,6 +344,8 @@ function heldLock(dir: string, lockPath: string, record: LockRecord): StateDirLo
       const aside = moveLockAsideIfUnchanged(lockPath, current);
       if (aside !== undefined) fs.unlinkSync(aside);
     } catch (cause) {
+      // Something other than a lock file is there now: not our lock, nothing to release.
+      if (cause instanceof LockPathNotAFileError) return;
       throw new DurableFsError(`release state directory lock ${lockPath}`, { cause });
     }
   };
