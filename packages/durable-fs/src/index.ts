@@ -23,7 +23,7 @@ export {
   STATE_DIR_LOCK_FILE,
 } from './state-dir-lock.js';
 export type { BrokenStateDirLock, StateDirLock, StateDirLockInspection } from './state-dir-lock.js';
-export type { LockHolder } from './lock-holder.js';
+export { printableLockText, type LockHolder } from './lock-holder.js';
 export type { LockRecord } from './lock-record.js';
 /** Pure: whether a lock's holder is alive, provably stale, or cannot be judged, and why. */
 export {

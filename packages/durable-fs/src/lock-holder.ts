@@ -69,3 +69,13 @@ export function describeLockHolder(
     complete: true,
   };
 }
+
+/**
+ * A lock record's text (host, command) as it may be printed: the record is a
+ * file anyone with write access to the state directory can edit, so control
+ * characters are shown escaped (`\u001b`) and never reach a terminal.
+ */
+export function printableLockText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,4 +1,5 @@
 import { describeFileKind, type FileKind } from './file-kind.js';
+import { printableLockText } from './lock-holder.js';
 
 /** What is at a lock path that is not a regular file: its kind, and for a link its text and whether it dangles. */
 export interface LockPathEntry {
@@ -9,7 +10,7 @@ export interface LockPathEntry {
 function describeEntry(entry: LockPathEntry): string {
   const kind = describeFileKind(entry.kind);
   if (entry.link === undefined) return kind;
-  return `${kind} to '${entry.link.text}'${entry.link.dangling ? ', which does not exist' : ''}`;
+  return `${kind} to '${printableLockText(entry.link.text)}'${entry.link.dangling ? ', which does not exist' : ''}`;
 }
 
 /**

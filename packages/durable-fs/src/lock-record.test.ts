@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeLockHolder } from './lock-holder.js';
+import { describeLockHolder, printableLockText } from './lock-holder.js';
 import { parseLockRecord, type LockRecord } from './lock-record.js';
 
 const record: LockRecord = {
@@ -63,5 +63,12 @@ describe('describeLockHolder', () => {
       stale: false,
       complete: false,
     });
+  });
+});
+
+describe('printableLockText', () => {
+  it('escapes control characters from a hostile record, and nothing else', () => {
+    expect(printableLockText('trainer-2 ünï')).toBe('trainer-2 ünï');
+    expect(printableLockText('h\u001b[2J\nx\u007f')).toBe('h\\u001b[2J\\u000ax\\u007f');
   });
 });

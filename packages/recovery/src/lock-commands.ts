@@ -10,6 +10,7 @@ import {
   discardBrokenLock,
   inspectStateDirLock,
   LockPathNotAFileError,
+  printableLockText,
   STATE_DIR_LOCK_FILE,
   StateDirBusyError,
   type BrokenStateDirLock,
@@ -86,7 +87,7 @@ export function describeLockVerdict(holder: LockHolder): string {
 export function describeLockHolderIdentity(holder: LockHolder): string {
   const since = `since ${new Date(holder.since_unix_ms).toISOString()} (${formatAge(holder.age_ms)} ago)`;
   if (!holder.complete) return `an incomplete lock file ${since}`;
-  return `pid ${holder.pid} on host ${holder.host} (${holder.command}) ${since}`;
+  return `pid ${holder.pid} on host ${printableLockText(holder.host ?? '')} (${printableLockText(holder.command ?? '')}) ${since}`;
 }
 
 /** `lock status` as text: one line. */
