@@ -71,6 +71,45 @@ describe('judgeLockHolder', () => {
     expect(new Set(TABLE.map((row) => row[3].reason))).toEqual(new Set(LOCK_JUDGEMENT_REASONS));
   });
 
+  it('every combination of the facts: stale exactly when provably gone, alive exactly when provably the holder', () => {
+    const hosts = ['alpha', 'beta'];
+    const boots = ['boot-1', 'boot-2', undefined];
+    const namespaces = [NS, NS + 1, undefined];
+    const starts = [START, START + 1, undefined];
+    const probes = [absent, running, reused, unreadable];
+    const ages = [0, INCOMPLETE_LOCK_GRACE_MS, INCOMPLETE_LOCK_GRACE_MS + 1];
+    let combinations = 0;
+    for (const complete of [true, false])
+      for (const recordHost of hosts)
+        for (const recordBoot of boots)
+          for (const recordNs of namespaces)
+            for (const recordStart of starts)
+              for (const observerBoot of boots)
+                for (const observerNs of namespaces)
+                  for (const probe of probes)
+                    for (const fileAgeMs of ages) {
+                      combinations += 1;
+                      const lock = complete
+                        ? { ...record, host: recordHost, boot_id: recordBoot, pid_namespace: recordNs, start_time_ticks: recordStart }
+                        : undefined;
+                      const seen: LockObserver = { host: 'alpha', bootId: observerBoot, pidNamespace: observerNs, fileAgeMs, holderProcess: probe };
+                      // The specification, stated as facts rather than as the function's steps.
+                      const sameHost = recordHost === 'alpha';
+                      const bothBoots = recordBoot !== undefined && observerBoot !== undefined;
+                      const sameNamespace = recordNs !== undefined && observerNs !== undefined && recordNs === observerNs;
+                      const pidChecksHold = sameHost && bothBoots && recordBoot === observerBoot && sameNamespace && recordStart !== undefined;
+                      const probedStart = probe.state === 'present' ? probe.startTimeTicks : undefined;
+                      const provablyGone = complete
+                        ? (sameHost && bothBoots && recordBoot !== observerBoot) ||
+                          (pidChecksHold && (probe.state === 'absent' || (probedStart !== undefined && probedStart !== recordStart)))
+                        : fileAgeMs > INCOMPLETE_LOCK_GRACE_MS;
+                      const provablyHolder = complete && pidChecksHold && probedStart === recordStart;
+                      const expected = provablyGone ? 'stale' : provablyHolder ? 'alive' : 'unknown';
+                      expect(judgeLockHolder(lock as LockRecord | undefined, seen).verdict).toBe(expected);
+                    }
+    expect(combinations).toBe(2 * 2 * 3 * 3 * 3 * 3 * 3 * 4 * 3);
+  });
+
   // Every combination of the facts, drawn from small domains so that
   // equal and different values both occur often.
   const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
