@@ -1,0 +1,3 @@
+import { definePackageTestConfig } from '@tau/vitest-config';
+
+export default definePackageTestConfig({ test: { testTimeout: 30_000 } });
