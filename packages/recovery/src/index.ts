@@ -16,6 +16,8 @@ export {
   type ControlOutcome,
   type ControlCommandOptions,
 } from './control-command.js';
+/** The control command's `--json` document (CLI stdout, control API body). */
+export { renderControlJsonDocument } from './control-json-document.js';
 
 /** Pure: the lifecycle state, idempotency and rollback checkpoint an action produces. */
 export {

@@ -3,12 +3,14 @@ import * as z from 'zod/mini';
 /**
  * One audit row as the API pages it: `row` (1-based among non-blank rows),
  * `line` (1-based line number in the file, blank lines counted), then the
- * row's own keys as written (Tau's rows, ours, or older ones).
+ * row's own keys as written (Tau's rows, ours, or older ones). A line that is
+ * not a JSON object (a damaged log) comes as `unparsed`: its text, cut at
+ * 4096 characters; `audit verify` says what is wrong with it.
  */
 export const apiAuditPageRowSchema = z.looseObject({
   row: z.number(),
   line: z.number(),
-  action: z.string(),
+  unparsed: z.optional(z.string()),
 });
 /** One paged audit row. */
 export type ApiAuditPageRow = z.infer<typeof apiAuditPageRowSchema>;
