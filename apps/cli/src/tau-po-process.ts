@@ -4,6 +4,7 @@ import { describeControlError } from '@tau/recovery';
 import { USAGE_HINT } from './control-option-table.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { runCliInvocation } from './run-cli-invocation.js';
+import { isServerBundleCommand, runServerBundleCommand } from './server-bundle-loader.js';
 import { isTerminal, terminalColumns, writeOutput } from './terminal-output.js';
 
 const EXIT_USAGE = 2;
@@ -38,6 +39,7 @@ async function produce(args: readonly string[]): Promise<{ stdout: string; stder
  * run). Output that had to be queued on a stream is left to drain instead.
  */
 export async function runTauPoProcess(args: readonly string[]): Promise<void> {
+  if (isServerBundleCommand(args)) return runServerBundleCommand(args);
   const { stdout, stderr, exitCode } = await produce(args);
   const stdoutWritten = stdout === '' || writeOutput(1, stdout);
   const stderrWritten = stderr === '' || writeOutput(2, stderr);

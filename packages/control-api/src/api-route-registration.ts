@@ -11,6 +11,23 @@ import { API_ROUTES } from './api-routes.js';
 
 const PART_NAMES: Record<string, string> = { params: 'path', querystring: 'query', body: 'body' };
 
+/** One line for a zod issue (`zod/mini` carries no message catalogue: its default text is "Invalid input"). */
+export function describeZodIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (issue === undefined) return 'invalid';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((key) => `'${key}'`).join(', ')}`;
+    case 'invalid_format':
+      return 'invalid format';
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
 /** Installs the zod validator compiler and plain JSON serialization on `app`. */
 export function installZodCompilers(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => {
@@ -20,7 +37,7 @@ export function installZodCompilers(app: FastifyInstance): void {
       if (parsed.success) return { value: parsed.data };
       const issue = parsed.error.issues[0];
       const where = [PART_NAMES[httpPart ?? ''] ?? httpPart ?? 'request', ...(issue?.path ?? []).map(String)].join('.');
-      return { error: new UsageError(`invalid request ${where}: ${issue?.message ?? 'invalid'}`) };
+      return { error: new UsageError(`invalid request ${where}: ${describeZodIssue(issue)}`) };
     };
   });
   // Response bodies are built from typed values and checked against their schemas in the tests.
@@ -38,6 +55,6 @@ export function registerApiRoute(app: FastifyInstance, id: string, handler: ApiH
   if (route.params !== undefined) schema.params = route.params;
   if (route.query !== undefined) schema.querystring = route.query;
   // An absent body is an empty one.
-  if (route.body !== undefined) schema.body = z.optional(route.body);
+  if (route.body !== undefined) schema.body = z.optional(z.nullable(route.body));
   app.route({ method: route.method, url: route.url, schema, handler });
 }

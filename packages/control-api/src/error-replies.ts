@@ -45,13 +45,17 @@ function fastifyClientError(error: unknown): { statusCode: number; message: stri
 /** The reply for any error a route or hook threw. */
 export function errorReplyOf(error: unknown): ErrorReply {
   if (error instanceof ApiHttpError) return simple(error.statusCode, error.message, error.exitCode);
+  const described = describeControlError(error);
+  // A command's own refusal (usage, denied, guardrail, busy), validation errors included.
+  if (described.exitCode !== EXIT_CODES.failure) {
+    return { status: described.httpStatus, body: described.document, internal: false };
+  }
   const fastifyError = fastifyClientError(error);
   if (fastifyError !== undefined) {
     if (fastifyError.statusCode === 413) return simple(413, 'request body too large', EXIT_CODES.usage);
     return simple(400, `bad request: ${fastifyError.message}`, EXIT_CODES.usage);
   }
-  const described = describeControlError(error);
-  if (described.exitCode === EXIT_CODES.failure && isProgrammingError(error)) {
+  if (isProgrammingError(error)) {
     return { ...simple(500, INTERNAL_MESSAGE, EXIT_CODES.failure), internal: true };
   }
   return { status: described.httpStatus, body: described.document, internal: described.httpStatus >= 500 };

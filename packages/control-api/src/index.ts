@@ -22,3 +22,4 @@ export {
   type ControlTokenStore,
 } from './token-store.js';
 export { AuditRowIndex, AUDIT_INDEX_STRIDE, type AuditPageRequest } from './audit-row-index.js';
+export { createStderrJsonLogger } from './server-logger.js';
