@@ -68,6 +68,8 @@ export async function buildControlServer(options: ControlServerOptions): Promise
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     // Our own: a request id per request, not trusted from the client.
     requestIdHeader: false,
+    // One log line per request (below) instead of Fastify's two: half the logging cost at thousands of requests a second.
+    disableRequestLogging: true,
   }) as unknown as FastifyInstance<Server>;
 
   installZodCompilers(app);
@@ -84,7 +86,19 @@ export async function buildControlServer(options: ControlServerOptions): Promise
     throw unknownRoute(request.method, request.url.split('?')[0] ?? '');
   });
   app.addHook('onResponse', async (request, reply) => {
-    context.metrics.requests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+    const route = request.routeOptions.url ?? 'unmatched';
+    context.metrics.requests.inc({ route, status: String(reply.statusCode) });
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+        client: request.ip,
+        ...(request.auth === null ? {} : { token: request.auth.tokenId, principal: request.auth.principal }),
+      },
+      'request',
+    );
   });
 
   registerHealthRoutes(app, context);
