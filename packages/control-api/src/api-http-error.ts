@@ -8,7 +8,7 @@ import { EXIT_CODES, type ExitCode } from '@tau/recovery';
 export class ApiHttpError extends Error {
   override name = 'ApiHttpError';
   constructor(
-    readonly statusCode: 401 | 404 | 413 | 429 | 400,
+    readonly statusCode: 400 | 401 | 404 | 408 | 413 | 429,
     message: string,
     readonly exitCode: ExitCode,
   ) {

@@ -340,3 +340,61 @@ describe('dashboard files', () => {
     expect(await response.text()).toContain('dashboard is not built');
   });
 });
+
+describe('malformed HTTP', () => {
+  it('gets 400 with the error body and security headers', async () => {
+    const net = await import('node:net');
+    const socket = net.connect(Number(new URL(served.baseUrl).port), '127.0.0.1');
+    socket.write('GARBAGE\r\n\r\n');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/x-content-type-options: nosniff/i);
+    expect(apiErrorBodySchema.parse(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).error.exit_code).toBe(2);
+  });
+});
+
+describe('request timeout', () => {
+  async function rawExchange(baseUrl: string, request: string): Promise<{ ms: number; answer: string }> {
+    const { port } = new URL(baseUrl);
+    const net = await import('node:net');
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.write(request);
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const started = Date.now();
+    await new Promise<void>((resolve) => {
+      socket.on('data', () => answer.includes('\r\n\r\n') && socket.destroy());
+      socket.once('close', () => resolve());
+    });
+    return { ms: Date.now() - started, answer };
+  }
+
+  it('a client that never finishes its headers gets 408', async () => {
+    const slow = await startServedWorkspace({ requestTimeoutMs: 300 });
+    try {
+      const { ms, answer } = await rawExchange(slow.baseUrl, 'GET /healthz HTTP/1.1\r\nHost: x\r\n');
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(answer).toMatch(/x-content-type-options: nosniff/i);
+      expect(ms).toBeLessThan(5_000);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('an authenticated client that never finishes its body gets 408 and nothing is written', async () => {
+    const slow = await startServedWorkspace({ requestTimeoutMs: 300 });
+    try {
+      const { ms, answer } = await rawExchange(
+        slow.baseUrl,
+        `POST /api/v1/runs/default/actions/pause HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${slow.tokens[OPERATOR]}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`,
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(ms).toBeLessThan(5_000);
+      expect(fs.existsSync(path.join(slow.stateDir, 'control-audit.jsonl'))).toBe(false);
+    } finally {
+      await slow.close();
+    }
+  });
+});

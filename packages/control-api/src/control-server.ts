@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerActionRoutes } from './action-routes.js';
 import { unknownRoute } from './api-http-error.js';
+import { answerClientError } from './client-error-answer.js';
 import { installZodCompilers } from './api-route-registration.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { AuditRowIndex } from './audit-row-index.js';
@@ -17,6 +18,7 @@ import { registerEventStream } from './event-stream.js';
 import { FailedAuthLimiter, type FailedAuthLimit } from './failed-auth-limiter.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerRunReadRoutes } from './run-read-routes.js';
+import { installRequestBodyTimeout } from './request-body-timeout.js';
 import type { ControlServerRun } from './server-config.js';
 import type { ServedRun, ServerContext } from './server-context.js';
 import { createServerMetrics } from './server-metrics.js';
@@ -55,16 +57,22 @@ export async function buildControlServer(options: ControlServerOptions): Promise
     metrics: createServerMetrics(),
     eventPollMs: options.eventPollMs ?? 1000,
   };
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const checkInterval = Math.max(100, Math.min(1_000, Math.floor(requestTimeoutMs / 2)));
   const app = Fastify({
     ...(options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
-    ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }),
+    // Node checks request timeouts every connectionsCheckingInterval (30 s by default): often enough to honour requestTimeout.
+    ...(options.tls === undefined
+      ? { http: { connectionsCheckingInterval: checkInterval } }
+      : { https: { cert: options.tls.cert, key: options.tls.key, connectionsCheckingInterval: checkInterval } }),
     bodyLimit: options.bodyLimitBytes ?? 16 * 1024,
-    requestTimeout: options.requestTimeoutMs ?? 10_000,
+    requestTimeout: requestTimeoutMs,
     connectionTimeout: 0,
     keepAliveTimeout: 5_000,
     // Closing: idle keep-alive connections are dropped at once; busy ones finish their request.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     // Our own: a request id per request, not trusted from the client.
     requestIdHeader: false,
@@ -76,6 +84,7 @@ export async function buildControlServer(options: ControlServerOptions): Promise
   // Security headers on every answer (errors and 404s too). CORS stays off: no Access-Control-* header is ever sent.
   await app.register(helmet, { global: true });
   installAuthentication(app, context);
+  installRequestBodyTimeout(app, requestTimeoutMs);
 
   app.setErrorHandler(async (error, request, reply) => {
     const { status, body, internal } = errorReplyOf(error);
