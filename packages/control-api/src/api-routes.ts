@@ -104,7 +104,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     params: apiActionParamsSchema,
     body: apiActionBodySchema,
     response: controlReportSchema,
-    errors: [400, ...RUN_ERRORS, 403, 409, 413, 422],
+    errors: [400, ...RUN_ERRORS, 403, 408, 409, 413, 422],
   },
   {
     id: 'doctor',

@@ -9,6 +9,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'No token, or a token that is unknown, revoked or expired',
   403: 'Denied by the RBAC policy (exit code 3; reason_code set)',
   404: 'Unknown run or route',
+  408: 'The request body did not arrive in time',
   409: 'The state directory is busy (exit code 5)',
   413: 'Body too large',
   422: 'Recovery guardrail (exit code 4)',
