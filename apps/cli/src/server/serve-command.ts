@@ -132,8 +132,9 @@ export async function runServe(args: readonly string[], distDir: string): Promis
   const tls = plan.tls === undefined ? undefined : { cert: readPem(plan.tls.certPath, 'certificate'), key: readPem(plan.tls.keyPath, 'key') };
   const { logger, flush } = createStderrJsonLogger(plan.logLevel);
   if (plan.insecureHttp && tls === undefined && !isLoopbackHost(plan.listen.host)) {
-    process.stderr.write(
-      `warning: tau-po serve: listening on ${plan.listen.host} without TLS (--insecure-http): bearer tokens cross the network in clear text\n`,
+    logger.warn(
+      { listen: plan.listen.host },
+      `warning: listening on ${plan.listen.host} without TLS (--insecure-http): bearer tokens cross the network in clear text`,
     );
   }
   const app = await buildControlServer({
