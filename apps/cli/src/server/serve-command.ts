@@ -137,6 +137,12 @@ export async function runServe(args: readonly string[], distDir: string): Promis
       `warning: listening on ${plan.listen.host} without TLS (--insecure-http): bearer tokens cross the network in clear text`,
     );
   }
+  const storeMode = fs.statSync(plan.tokenStorePath, { throwIfNoEntry: false })?.mode;
+  if (storeMode === undefined) {
+    logger.warn({ token_store: plan.tokenStorePath }, 'no token store yet: every request gets 401 until `tau-po token create` makes one');
+  } else if ((storeMode & 0o077) !== 0) {
+    logger.warn({ token_store: plan.tokenStorePath, mode: (storeMode & 0o777).toString(8) }, 'the token store is readable by other users; chmod 600 it');
+  }
   const app = await buildControlServer({
     runs: plan.runs,
     tokenStorePath: plan.tokenStorePath,
