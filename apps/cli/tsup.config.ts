@@ -51,7 +51,7 @@ const builtinImportsOnce: EsbuildPlugin = {
 // One CommonJS file with every dependency inside: Node's startup snapshot
 // (scripts/build-launcher.mjs) can only be built from a single CommonJS script,
 // and one file also saves resolving workspace packages at run time.
-const mainBundle: Options = {
+export default defineConfig({
   entry: { 'tau-po': 'src/main.ts' },
   format: ['cjs'],
   outExtension: () => ({ js: '.cjs' }),
@@ -75,25 +75,4 @@ const mainBundle: Options = {
     // it is also how a namespace import reads a built-in's non-function export.
     options.logOverride = { ...options.logOverride, 'import-is-undefined': 'error' };
   },
-};
-
-// `tau-po serve` and `tau-po token` (Fastify, pino, prom-client): a bundle of
-// their own, required by the main one only when they run (src/server-bundle-loader.ts),
-// so neither the main bundle nor its startup snapshot grows.
-const serverBundle: Options = {
-  entry: { 'tau-po-server': 'src/server/server-bundle-main.ts' },
-  format: ['cjs'],
-  outExtension: () => ({ js: '.cjs' }),
-  platform: 'node',
-  target: 'node20',
-  clean: false,
-  splitting: false,
-  minify: true,
-  noExternal: [/.*/],
-  define: { __TAU_PO_VERSION__: JSON.stringify(version) },
-  esbuildOptions(options) {
-    options.conditions = ['@tau/source'];
-  },
-};
-
-export default defineConfig([mainBundle, serverBundle]);
+});
