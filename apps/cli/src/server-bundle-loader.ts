@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { describeControlError } from '@tau/recovery';
 
 /** The commands the server bundle runs. */
 const SERVER_BUNDLE_COMMANDS: ReadonlySet<string> = new Set(['serve', 'token']);
@@ -34,7 +35,17 @@ interface ServerBundle {
 
 /** Loads the server bundle and runs `args` in it (it prints and sets the exit status itself). */
 export async function runServerBundleCommand(args: readonly string[]): Promise<void> {
-  const distDir = bundleDirectory();
-  const bundle = createRequire(path.join(distDir, 'tau-po.cjs'))(`./${SERVER_BUNDLE_FILE}`) as ServerBundle;
+  let bundle: ServerBundle;
+  let distDir: string;
+  try {
+    distDir = bundleDirectory();
+    bundle = createRequire(path.join(distDir, 'tau-po.cjs'))(`./${SERVER_BUNDLE_FILE}`) as ServerBundle;
+  } catch (cause) {
+    // Errors of the commands themselves are printed by the server bundle; this is the one the bundle cannot print.
+    const error = new Error(`tau-po ${args[0]}: cannot load ${SERVER_BUNDLE_FILE} (is the installation complete?)`, { cause });
+    process.stderr.write(`${describeControlError(error).document.error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   await bundle.runServerBundleProcess(args, distDir);
 }
