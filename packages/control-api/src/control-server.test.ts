@@ -228,6 +228,43 @@ describe('actions', () => {
   });
 });
 
+describe('audit paging over HTTP', () => {
+  beforeEach(() => {
+    const lines = Array.from({ length: 2500 }, (_, n) => JSON.stringify({ action: n % 2 === 0 ? 'pause' : 'resume', n: n + 1 }));
+    lines.splice(10, 0, '   ');
+    fs.writeFileSync(path.join(served.stateDir, 'control-audit.jsonl'), `${lines.join('\n')}\n`);
+  });
+
+  it('newest first by default, 100 rows', async () => {
+    const body = await expectDocument(await fetchAs(served, VIEWER, run('/audit')), 'auditPage');
+    const rows = body.rows as { row: number; line: number; n: number }[];
+    expect(body.total_rows).toBe(2500);
+    expect(rows).toHaveLength(100);
+    expect(rows[0]).toMatchObject({ row: 2500, line: 2501, n: 2500 });
+    expect(rows[99]).toMatchObject({ row: 2401 });
+  });
+
+  it('after=N ascending and before=N descending, with line numbers counting blank lines', async () => {
+    const after = (await expectDocument(await fetchAs(served, VIEWER, run('/audit?after=8&limit=4')), 'auditPage')).rows as { row: number; line: number }[];
+    expect(after.map((row) => [row.row, row.line])).toEqual([
+      [9, 9],
+      [10, 10],
+      [11, 12],
+      [12, 13],
+    ]);
+    const before = (await expectDocument(await fetchAs(served, VIEWER, run('/audit?before=1030&limit=1000')), 'auditPage')).rows as { row: number }[];
+    expect(before).toHaveLength(1000);
+    expect(before[0]!.row).toBe(1029);
+    expect(before[999]!.row).toBe(30);
+    const past = await expectDocument(await fetchAs(served, VIEWER, run('/audit?after=2500')), 'auditPage');
+    expect(past).toEqual({ total_rows: 2500, rows: [] });
+  });
+
+  it.each(['limit=0', 'limit=1001', 'after=-1', 'after=abc', 'after=1&before=5', 'after=1&after=2', 'offset=3'])('400 for %s', async (query) => {
+    await expectError(await fetchAs(served, VIEWER, run(`/audit?${query}`)), 400, 2);
+  });
+});
+
 describe('authentication', () => {
   it.each<[string, Record<string, string>]>([
     ['no header', {}],
