@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { STATE_DIR_LOCK_FILE } from '@tau/durable-fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { baseEnv, runTauPo, TAU_PO } from './built-cli.js';
+import { APP_DIR, baseEnv, runTauPo, TAU_PO } from './built-cli.js';
 import { makeTempDir } from './state-dir-fixture.js';
 
 const OPERATOR = 'ci:operator';
@@ -93,6 +93,14 @@ async function waitForFile(filePath: string, timeoutMs: number): Promise<boolean
   }
   return false;
 }
+
+describe('the server bundle is separate', () => {
+  it('the main bundle (and so the startup snapshot) holds no server code', () => {
+    const main = fs.readFileSync(path.join(APP_DIR, 'dist', 'tau-po.cjs'), 'utf8');
+    expect(main).not.toMatch(/fastify|prom-client|sonic-boom|pino/i);
+    expect(fs.readFileSync(path.join(APP_DIR, 'dist', 'tau-po-server.cjs'), 'utf8')).toMatch(/fastify/);
+  });
+});
 
 describe('tau-po serve', () => {
   it('prints exactly one stdout line when ready, logs JSON lines on stderr, exits 0 on SIGINT', async () => {
