@@ -56,5 +56,6 @@ export function registerApiRoute(app: FastifyInstance, id: string, handler: ApiH
   if (route.query !== undefined) schema.querystring = route.query;
   // An absent body is an empty one.
   if (route.body !== undefined) schema.body = z.optional(z.nullable(route.body));
-  app.route({ method: route.method, url: route.url, schema, handler });
+  // No automatic HEAD twin: a HEAD of the event stream would open a stream; the API is GET and POST only.
+  app.route({ method: route.method, url: route.url, schema, handler, exposeHeadRoute: false });
 }
