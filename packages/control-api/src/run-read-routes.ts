@@ -16,6 +16,8 @@ import {
   type ApiRecoveryReportEnvelope,
   type ApiRunList,
   type ApiWhoami,
+  type AuditVerificationDocument,
+  type DoctorReportDocument,
 } from '@tau/schemas';
 import { registerApiRoute } from './api-route-registration.js';
 import { checkpointCardsOf } from './checkpoint-cards.js';
@@ -67,7 +69,7 @@ export function registerRunReadRoutes(app: FastifyInstance, context: ServerConte
     }
   });
 
-  registerApiRoute(app, 'doctor', async (request) => {
+  registerApiRoute(app, 'doctor', async (request): Promise<DoctorReportDocument> => {
     const { run, auth } = runOf(request, context);
     return diagnoseStateDir({ stateDir: run.stateDir, rbacPolicyPath: run.rbacPolicyPath, principal: auth.principal }, NO_LOCAL_PRINCIPAL);
   });
@@ -75,6 +77,9 @@ export function registerRunReadRoutes(app: FastifyInstance, context: ServerConte
   registerApiRoute(app, 'auditVerify', async (request, reply) => {
     const { run } = runOf(request, context);
     const outcome = auditVerifyCommand(run.stateDir, { json: true });
+    // The text is this document rendered by @tau/audit-log; typed here so its shape is checked against the schema.
+    const document: AuditVerificationDocument = outcome.verification;
+    void document;
     return reply.type('application/json; charset=utf-8').send(outcome.text);
   });
 

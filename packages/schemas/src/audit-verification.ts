@@ -9,7 +9,7 @@ export const auditFindingSchema = z.object({
 });
 
 /** The `tau-po audit verify --json` document (@tau/audit-log `AuditVerification`). */
-export const auditVerificationSchema = z.looseObject({
+export const auditVerificationSchema = z.object({
   path: z.string(),
   ok: z.boolean(),
   rows: z.number(),

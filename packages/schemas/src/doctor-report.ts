@@ -11,7 +11,7 @@ export const doctorCheckSchema = z.object({
 export type DoctorCheckDocument = z.infer<typeof doctorCheckSchema>;
 
 /** Who holds the state-directory lock (`stale`: the holder is gone); our extension. */
-export const lockHolderSchema = z.looseObject({
+export const lockHolderSchema = z.object({
   pid: z.nullable(z.number()),
   host: z.nullable(z.string()),
   since_unix_ms: z.number(),
@@ -21,7 +21,7 @@ export const lockHolderSchema = z.looseObject({
 });
 
 /** The `tau-po doctor --json` document. */
-export const doctorReportSchema = z.looseObject({
+export const doctorReportSchema = z.object({
   state_dir: z.string(),
   principal: z.string(),
   checks: z.array(doctorCheckSchema),
