@@ -2,7 +2,7 @@
 // control command would get (@tau/recovery decides), printed as text or JSON.
 import { RbacPolicyMissingError, type RbacCheckReport } from '@tau/rbac';
 import { rbacCheckCommand, rbacWhoamiReport } from '@tau/recovery';
-import { formatErrorChain } from '@tau/schemas';
+import { formatErrorChain, type RbacWhoamiReportDocument } from '@tau/schemas';
 import type { RbacCheckInvocation, RbacWhoamiInvocation } from './cli-invocation.js';
 import type { CommandOutcome } from './command-outcome.js';
 import type { Environment } from './control-environment.js';
@@ -50,15 +50,8 @@ export async function runRbacCheck(invocation: RbacCheckInvocation, env: Environ
   };
 }
 
-/** The `rbac whoami --json` document. */
-export interface RbacWhoamiReport {
-  principal: string;
-  /** `given` (flag or variable) or `local` (from TAU_RBAC_LOCAL_ACTOR, USER, LOGNAME). */
-  source: 'given' | 'local';
-  policy_path: string;
-  /** The decision for each control action, in Tau's order. */
-  decisions: RbacCheckReport[];
-}
+/** The `rbac whoami --json` document (its zod schema is @tau/schemas' `rbacWhoamiReportSchema`). */
+export type RbacWhoamiReport = RbacWhoamiReportDocument;
 
 /** `rbac whoami`: who a control command would act as, and what the policy lets it do (exit 0). */
 export async function runRbacWhoami(invocation: RbacWhoamiInvocation, env: Environment): Promise<CommandOutcome> {
