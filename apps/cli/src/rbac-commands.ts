@@ -1,12 +1,11 @@
 // `tau-po rbac check <action>` and `tau-po rbac whoami`: the decisions a
 // control command would get (@tau/recovery decides), printed as text or JSON.
 import { RbacPolicyMissingError, type RbacCheckReport } from '@tau/rbac';
-import { rbacCheckCommand, rbacWhoamiCommand } from '@tau/recovery';
-import { formatErrorChain } from '@tau/schemas';
+import { rbacCheckCommand, rbacWhoamiReport } from '@tau/recovery';
+import { formatErrorChain, type RbacWhoamiReportDocument } from '@tau/schemas';
 import type { RbacCheckInvocation, RbacWhoamiInvocation } from './cli-invocation.js';
 import type { CommandOutcome } from './command-outcome.js';
 import type { Environment } from './control-environment.js';
-import { CONTROL_ACTIONS } from './control-option-table.js';
 
 const EXIT_DENIED = 3;
 
@@ -51,24 +50,16 @@ export async function runRbacCheck(invocation: RbacCheckInvocation, env: Environ
   };
 }
 
-/** The `rbac whoami --json` document. */
-export interface RbacWhoamiReport {
-  principal: string;
-  /** `given` (flag or variable) or `local` (from TAU_RBAC_LOCAL_ACTOR, USER, LOGNAME). */
-  source: 'given' | 'local';
-  policy_path: string;
-  /** The decision for each control action, in Tau's order. */
-  decisions: RbacCheckReport[];
-}
+/** The `rbac whoami --json` document (its zod schema is @tau/schemas' `rbacWhoamiReportSchema`). */
+export type RbacWhoamiReport = RbacWhoamiReportDocument;
 
 /** `rbac whoami`: who a control command would act as, and what the policy lets it do (exit 0). */
 export async function runRbacWhoami(invocation: RbacWhoamiInvocation, env: Environment): Promise<CommandOutcome> {
-  const { principal, source } = rbacWhoamiCommand(invocation.principal, env);
-  const decisions: RbacCheckReport[] = [];
-  for (const action of CONTROL_ACTIONS) {
-    decisions.push(await rbacCheckCommand({ rbacPolicyPath: invocation.rbacPolicyPath, action, principal }, env));
-  }
-  const report: RbacWhoamiReport = { principal, source, policy_path: invocation.rbacPolicyPath, decisions };
+  const report: RbacWhoamiReport = await rbacWhoamiReport(
+    { rbacPolicyPath: invocation.rbacPolicyPath, ...(invocation.principal === undefined ? {} : { principal: invocation.principal }) },
+    env,
+  );
+  const { decisions } = report;
   return {
     stdout: invocation.json ? JSON.stringify(report, null, 2) : renderRbacWhoamiText(report),
     exitCode: 0,

@@ -1,8 +1,7 @@
 // Runs one parsed invocation and says what to print and how to exit. The
 // commands' work is @tau/recovery's (and @tau/rbac's); this file only chooses
 // the output form.
-import { runControlCommand, type ControlOutcome } from '@tau/recovery';
-import { serializeControlReport } from '@tau/schemas';
+import { renderControlJsonDocument, runControlCommand } from '@tau/recovery';
 import type { CliInvocation } from './cli-invocation.js';
 import type { CliContext } from './cli-context.js';
 import type { CommandOutcome } from './command-outcome.js';
@@ -12,24 +11,13 @@ import { runOperatorCommand } from './operator-commands.js';
 import { runRbacCheck, runRbacWhoami } from './rbac-commands.js';
 import { runSchemasExport } from './schemas-export-command.js';
 
-/**
- * The `--json` document: Tau's keys, then (our extension, only when there is
- * something to say) `diagnostics`. Without it a dry run or a pause that moved
- * a torn audit tail aside would report its findings nowhere a script can read
- * them; leaving the key out otherwise keeps the document byte-for-byte Tau's.
- */
-function controlJsonDocument(outcome: ControlOutcome): string {
-  const { report, diagnostics } = outcome;
-  return serializeControlReport(diagnostics.length === 0 ? report : { ...report, diagnostics: [...diagnostics] });
-}
-
 async function runControl(invocation: ControlInvocation, context: CliContext): Promise<CommandOutcome> {
   const outcome = await runControlCommand(invocation.request, context.env);
   // The text line has no room for diagnostics: on a terminal they go to
   // stderr; with --json they are in the document; resume's are in its report.
   const notices = context.isTerminal(2) ? outcome.diagnostics.map((diagnostic) => `diagnostic: ${diagnostic}`) : [];
   return {
-    stdout: invocation.json ? controlJsonDocument(outcome) : outcome.text,
+    stdout: invocation.json ? renderControlJsonDocument(outcome) : outcome.text,
     exitCode: 0,
     ...(notices.length === 0 ? {} : { stderrNotice: notices.join('\n') }),
   };

@@ -1,10 +1,10 @@
 // The effects of one tau-po process: read argv and the environment, run,
 // print, exit. Everything it decides is decided elsewhere.
-import { exitCodeForError } from '@tau/recovery';
-import { formatErrorChain } from '@tau/schemas';
+import { describeControlError } from '@tau/recovery';
 import { USAGE_HINT } from './control-option-table.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { runCliInvocation } from './run-cli-invocation.js';
+import { isServerBundleCommand, runServerBundleCommand } from './server-bundle-loader.js';
 import { isTerminal, terminalColumns, writeOutput } from './terminal-output.js';
 
 const EXIT_USAGE = 2;
@@ -20,12 +20,10 @@ async function produce(args: readonly string[]): Promise<{ stdout: string; stder
       exitCode: outcome.exitCode,
     };
   } catch (error) {
-    const exitCode = exitCodeForError(error);
+    // The same document the control API answers with; its message is one line, always.
+    const { exitCode, document } = describeControlError(error);
     const hint = exitCode === EXIT_USAGE ? `${USAGE_HINT}\n` : '';
-    // One line, always: a message quoting multi-line text (a library's,
-    // say) must not break scripts that read the first stderr line.
-    const chain = formatErrorChain(error).replace(/\s*[\r\n]+\s*/g, ' ');
-    return { stdout: '', stderr: `${chain}\n${hint}`, exitCode };
+    return { stdout: '', stderr: `${document.error.message}\n${hint}`, exitCode };
   }
 }
 
@@ -41,6 +39,7 @@ async function produce(args: readonly string[]): Promise<{ stdout: string; stder
  * run). Output that had to be queued on a stream is left to drain instead.
  */
 export async function runTauPoProcess(args: readonly string[]): Promise<void> {
+  if (isServerBundleCommand(args)) return runServerBundleCommand(args);
   const { stdout, stderr, exitCode } = await produce(args);
   const stdoutWritten = stdout === '' || writeOutput(1, stdout);
   const stderrWritten = stderr === '' || writeOutput(2, stderr);

@@ -262,6 +262,9 @@ export function parseCommandLineWithYargs(
         .demandCommand(1, 'choose a schemas subcommand: export')
         .example('tau-po schemas export docs/json-schema', ''),
     )
+    // Listed here for --help only: src/server-bundle-loader.ts runs them from their own bundle before yargs.
+    .command('serve', 'run the control API server for remote operators (tau-po serve --help)')
+    .command('token', 'create, list or revoke control API tokens (tau-po token --help)')
     .epilogue(ENVIRONMENT_EPILOGUE)
     .fail((message, error) => {
       failure = error instanceof UsageError ? error : new UsageError(message ?? error?.message ?? 'invalid arguments');

@@ -26,6 +26,7 @@ export default function setup(): void {
     path.join(APP_DIR, 'src'),
     path.join(APP_DIR, 'scripts'),
     path.join(APP_DIR, 'tsup.config.ts'),
+    path.join(APP_DIR, 'tsup.server.config.ts'),
     path.join(APP_DIR, 'package.json'),
     ...fs.readdirSync(path.join(WORKSPACE, 'packages')).map((name) => path.join(WORKSPACE, 'packages', name, 'src')),
   ];

@@ -6,6 +6,8 @@
 
 /** Streams the rows of an audit log with line numbers and byte offsets (JSON.parse per row). */
 export { readAuditLines, type AuditLine } from './read-audit-lines.js';
+/** Whether a line is blank as Tau's reader sees it (Rust's `trim`): such lines are skipped, not rows. */
+export { isBlankAuditLine } from './blank-line.js';
 /** Replays an audit log into recovery metadata (actions, counts, implied lifecycle, torn tail, head). */
 export { replayAuditLog } from './replay-audit-log.js';
 /** The replay result and its parts. */

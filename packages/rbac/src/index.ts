@@ -9,6 +9,8 @@ export { CONTROL_ACTION_KEYS, actionKeyFor, type ControlActionKey } from './cont
 export { resolvePrincipal, type PrincipalEnvironment } from './principal-resolution.js';
 /** Reads a policy file into an authorizer; a missing file denies with `deny_policy_missing`. */
 export { loadRbacPolicy } from './rbac-policy-loading.js';
+/** `loadRbacPolicy` reusing the authorizer while the file is unchanged (for long-running processes). */
+export { loadRbacPolicyCached } from './rbac-policy-cache.js';
 /** Builds an authorizer from a policy already in memory (no files), and the authorizer's interface. */
 export { buildRbacAuthorizer, type RbacAuthorizer } from './rbac-authorizer.js';
 /** A decision and its reason codes. */

@@ -80,3 +80,15 @@ describe('buildNextControlState', () => {
     expect(buildNextControlState(input({}), undefined)).not.toHaveProperty('audit_head');
   });
 });
+
+describe('buildAuditRow attribution', () => {
+  it('a command through the control API records how it was authenticated, after Tau keys', () => {
+    const row = buildAuditRow(input({ attribution: { auth: 'token:ab12', client_address: '127.0.0.1' } }));
+    expect(Object.keys(row).slice(-2)).toEqual(['auth', 'client_address']);
+    expect(row).toMatchObject({ auth: 'token:ab12', client_address: '127.0.0.1' });
+  });
+
+  it('a local command has no attribution keys', () => {
+    expect(buildAuditRow(input({}))).not.toHaveProperty('auth');
+  });
+});

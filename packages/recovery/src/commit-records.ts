@@ -11,6 +11,14 @@ export interface CommitRecordInput {
   transition: LifecycleTransition;
   /** The checkpoint a resume restored from; null when none (and for every other action). */
   recoveryCheckpointSource: CheckpointSource | null;
+  /** How the principal was authenticated, for a command that came through the control API (extra keys Tau ignores). */
+  attribution?: AuditAttribution;
+}
+
+/** Extra audit-row keys of a command that came through the control API: `auth: "token:<id>"` and the client's address. */
+export interface AuditAttribution {
+  auth: string;
+  client_address: string;
 }
 
 /**
@@ -31,6 +39,8 @@ export function buildAuditRow(input: CommitRecordInput): AuditRow {
     idempotent: input.transition.idempotent === true,
     rollback_checkpoint: input.transition.rollback_checkpoint,
     recovery_checkpoint_source: input.action === 'resume' ? input.recoveryCheckpointSource : null,
+    // After Tau's keys (and the chain keys @tau/audit-log adds): Tau's reader ignores unknown keys.
+    ...(input.attribution === undefined ? {} : { auth: input.attribution.auth, client_address: input.attribution.client_address }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { loadRbacPolicy, UnauthorizedActionError, type RbacDecision } from '@tau/rbac';
+import { loadRbacPolicyCached, UnauthorizedActionError, type RbacDecision } from '@tau/rbac';
 import { AuthorizationDeniedError, AuthorizationUnavailableError } from './control-errors.js';
 
 /**
@@ -17,7 +17,7 @@ export async function authorizeControlCommand(
 ): Promise<RbacDecision> {
   let authorizer;
   try {
-    authorizer = await loadRbacPolicy(rbacPolicyPath);
+    authorizer = await loadRbacPolicyCached(rbacPolicyPath);
   } catch (cause) {
     throw new AuthorizationUnavailableError(label, { cause });
   }

@@ -204,6 +204,7 @@ function commitInput(plan: ControlPlan, nowUnixMs: number): CommitRecordInput {
     actionKey: actionKeyFor(action),
     transition: plan.transition,
     recoveryCheckpointSource: plan.restored?.source ?? null,
+    ...(plan.request.attribution === undefined ? {} : { attribution: plan.request.attribution }),
   };
 }
 

@@ -21,6 +21,8 @@ export const controlRequestSchema = z.object({
   principal: z.optional(z.string()),
   /** `resume` only: compute and print everything, write nothing. */
   dryRun: z.optional(z.boolean()),
+  /** Set by the control API: how the principal was authenticated, recorded in the audit row. */
+  attribution: z.optional(z.object({ auth: z.string(), client_address: z.string() })),
 });
 
 /** One control command as the CLI parsed it. */

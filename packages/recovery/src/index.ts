@@ -16,6 +16,8 @@ export {
   type ControlOutcome,
   type ControlCommandOptions,
 } from './control-command.js';
+/** The control command's `--json` document (CLI stdout, control API body). */
+export { renderControlJsonDocument } from './control-json-document.js';
 
 /** Pure: the lifecycle state, idempotency and rollback checkpoint an action produces. */
 export {
@@ -40,7 +42,12 @@ export {
   type RestoredCheckpoint,
 } from './recovery-report-builder.js';
 /** Pure: the audit row and the next control state one command commits. */
-export { buildAuditRow, buildNextControlState, type CommitRecordInput } from './commit-records.js';
+export {
+  buildAuditRow,
+  buildNextControlState,
+  type AuditAttribution,
+  type CommitRecordInput,
+} from './commit-records.js';
 /** Pure: the `--json` document and the one-line text output. */
 export {
   buildControlReport,
@@ -63,6 +70,13 @@ export {
   UsageError,
   type ExitCode,
 } from './control-errors.js';
+/** The one mapping of an error to its exit code, HTTP status and error document (CLI and control API). */
+export {
+  describeControlError,
+  HTTP_STATUS_FOR_EXIT_CODE,
+  type ControlErrorDocument,
+  type DescribedControlError,
+} from './control-error-document.js';
 
 /** `doctor`: every artifact checked, and whether a resume would succeed now. */
 export {
@@ -105,6 +119,7 @@ export { verifyCheckpoint, type CheckpointVerification, type LoadedCheckpoint } 
 export {
   rbacCheckCommand,
   rbacWhoamiCommand,
+  rbacWhoamiReport,
   type RbacCheckRequest,
   type RbacWhoami,
 } from './rbac-commands.js';

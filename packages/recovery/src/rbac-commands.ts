@@ -8,7 +8,7 @@ import {
   type PrincipalEnvironment,
   type RbacCheckReport,
 } from '@tau/rbac';
-import { controlActionSchema } from '@tau/schemas';
+import { controlActionSchema, type RbacWhoamiReportDocument } from '@tau/schemas';
 import { UsageError } from './control-errors.js';
 
 /** An `rbac check` question. */
@@ -61,4 +61,21 @@ export function rbacWhoamiCommand(principal: string | undefined, env: PrincipalE
   const given =
     resolvePrincipal(principal, { TAU_RBAC_LOCAL_ACTOR: 'a' }) === resolvePrincipal(principal, { TAU_RBAC_LOCAL_ACTOR: 'b' });
   return { principal: resolved, source: given ? 'given' : 'local' };
+}
+
+/**
+ * The `rbac whoami --json` document (also the control API's whoami, whose
+ * principal is the token's): the principal, where it came from, and the
+ * policy's decision for each control action in Tau's order.
+ */
+export async function rbacWhoamiReport(
+  request: { rbacPolicyPath: string; principal?: string },
+  env: PrincipalEnvironment = process.env,
+): Promise<RbacWhoamiReportDocument> {
+  const { principal, source } = rbacWhoamiCommand(request.principal, env);
+  const decisions: RbacCheckReport[] = [];
+  for (const action of controlActionSchema.options) {
+    decisions.push(await rbacCheckCommand({ rbacPolicyPath: request.rbacPolicyPath, action, principal }, env));
+  }
+  return { principal, source, policy_path: request.rbacPolicyPath, decisions };
 }

@@ -96,3 +96,14 @@ export {
 } from './rbac-policy.js';
 export { controlReportSchema, serializeControlReport, type ControlReport } from './control-report.js';
 export { exportJsonSchemas } from './json-schema-export.js';
+export { doctorCheckSchema, doctorReportSchema, lockHolderSchema, type DoctorReportDocument } from './doctor-report.js';
+export { auditFindingSchema, auditVerificationSchema, type AuditVerificationDocument } from './audit-verification.js';
+export {
+  rbacCheckReportSchema,
+  rbacReasonCodeSchema,
+  rbacWhoamiReportSchema,
+  type RbacCheckReportDocument,
+  type RbacWhoamiReportDocument,
+} from './rbac-reports.js';
+/** The control API's request and response documents (`tau-po serve`). */
+export * from './api/index.js';

@@ -1,0 +1,5 @@
+import { definePackageTestConfig } from '@tau/vitest-config';
+
+export default definePackageTestConfig({
+  test: { globalSetup: ['src/test-support/bundle-runners.ts'], testTimeout: 30_000 },
+});
