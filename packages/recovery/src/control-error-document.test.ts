@@ -15,9 +15,22 @@ import {
 } from './control-errors.js';
 
 const busy = new StateDirBusyError(
-  { pid: 42, host: 'h', since_unix_ms: 0, command: 'pause', stale: false, complete: true },
+  {
+    pid: 42,
+    host: 'h',
+    since_unix_ms: 0,
+    age_ms: 0,
+    command: 'pause',
+    boot_id: null,
+    pid_namespace: null,
+    start_time_ticks: null,
+    verdict: 'alive',
+    reason: 'holder-running',
+    explanation: 'the holder is running',
+    stale: false,
+    complete: true,
+  },
   `/x/${STATE_DIR_LOCK_FILE}`,
-  'h',
 );
 const denial = new UnauthorizedActionError('ci:bot', 'control:rl:pause', 'deny_unbound_principal');
 

@@ -15,7 +15,15 @@ export const lockHolderSchema = z.object({
   pid: z.nullable(z.number()),
   host: z.nullable(z.string()),
   since_unix_ms: z.number(),
+  age_ms: z.number(),
   command: z.nullable(z.string()),
+  boot_id: z.nullable(z.string()),
+  pid_namespace: z.nullable(z.number()),
+  start_time_ticks: z.nullable(z.number()),
+  /** `alive`, `stale` (provably gone) or `unknown` (cannot be judged from here). */
+  verdict: z.enum(['alive', 'stale', 'unknown']),
+  reason: z.string(),
+  explanation: z.string(),
   stale: z.boolean(),
   complete: z.boolean(),
 });
