@@ -18,6 +18,19 @@ export { repairTornTail, type TornTailRepair } from './repair-torn-tail.js';
 export { appendAuditRow } from './append-audit-row.js';
 /** Walks the hash chain and reports edits, deletions, truncation, unchained rows. */
 export { verifyAuditChain } from './verify-audit-chain.js';
+/**
+ * The chain-check seam: a pure fold over per-row facts (line, offset, length,
+ * sha256, prev_sha256) that any scan engine feeds in log order; and the
+ * serial feeder over a file.
+ */
+export {
+  AuditChainFold,
+  type AuditRowFacts,
+  type AuditChainHead,
+  type AuditChainFoldOptions,
+  type AuditTailPosition,
+} from './audit-chain-fold.js';
+export { foldAuditChain } from './verify-audit-chain.js';
 /** The verification result and its findings. */
 export type { AuditVerification, AuditFinding, AuditProblemKind, AuditNoticeKind } from './audit-chain-check.js';
 /** Renders a verification as text or JSON for `audit verify`. */

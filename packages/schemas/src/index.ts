@@ -5,6 +5,7 @@
 export {
   CHECKPOINT_VERSION,
   CONTROL_AUDIT_FILE,
+  CONTROL_AUDIT_HEAD_FILE,
   CONTROL_STATE_FILE,
   DEFAULT_RBAC_POLICY_PATH,
   DEFAULT_STATE_DIR,
@@ -38,6 +39,13 @@ export {
 export { formatErrorChain } from './error-chain.js';
 export { validateJsonValue } from './artifact-codec.js';
 export { auditHeadSchema, type AuditHead } from './audit-head.js';
+export {
+  auditHeadFileSchema,
+  parseAuditHeadFile,
+  readAuditHeadFile,
+  serializeAuditHeadFile,
+  type AuditHeadFile,
+} from './audit-head-file.js';
 export {
   controlStateSchema,
   parseControlState,
