@@ -6,13 +6,13 @@ import { locateLogTail } from './audit-log-tail.js';
 import { localHostName, localOsUser } from './local-identity.js';
 import { rowSha256Hex } from './row-hash.js';
 
-/** Throws when the log ends in a torn line: appending would glue the new row onto it. */
-function assertNoTornTail(filePath: string): void {
+/** Throws when the log ends in a torn line: appending would glue the new row onto it. Returns the log's length (0: absent). */
+function assertNoTornTail(filePath: string): number {
   let fd: number;
   try {
     fd = fs.openSync(filePath, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw error;
   }
   try {
@@ -22,6 +22,7 @@ function assertNoTornTail(filePath: string): void {
         `the log ends with an unterminated line of ${size - completeLength} bytes (a torn write); repair the torn tail first`,
       );
     }
+    return size;
   } finally {
     fs.closeSync(fd);
   }
@@ -45,13 +46,27 @@ export function chainAuditRow(row: AuditRow, head: AuditHead): AuditRow {
  * torn tail. Returns the new head, which the caller records in the control state.
  */
 export function appendAuditRow(filePath: string, row: AuditRow, head: AuditHead): AuditHead {
+  return appendChainedAuditRow(filePath, row, head).head;
+}
+
+/** Where an appended row landed: the new head, and the row's byte offset and length (without `\n`). */
+export interface AppendedAuditRow {
+  head: AuditHead;
+  offset: number;
+  byteLength: number;
+}
+
+/** `appendAuditRow`, also saying where the row landed (what our head file records). */
+export function appendChainedAuditRow(filePath: string, row: AuditRow, head: AuditHead): AppendedAuditRow {
   try {
-    const line = serializeAuditRow(chainAuditRow(row, head));
-    assertNoTornTail(filePath);
-    appendLineDurably(filePath, line);
+    const bytes = Buffer.from(serializeAuditRow(chainAuditRow(row, head)), 'utf8');
+    const offset = assertNoTornTail(filePath);
+    appendLineDurably(filePath, bytes);
+    const rowBytes = bytes.subarray(0, -1);
     return {
-      row_count: head.row_count + 1,
-      last_row_sha256: rowSha256Hex(Buffer.from(line.slice(0, -1), 'utf8')),
+      head: { row_count: head.row_count + 1, last_row_sha256: rowSha256Hex(rowBytes) },
+      offset,
+      byteLength: rowBytes.length,
     };
   } catch (cause) {
     throw new AuditAppendError(`failed to append training control audit row to '${filePath}'`, { cause });

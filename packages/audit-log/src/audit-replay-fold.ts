@@ -28,6 +28,8 @@ export const MAX_LISTED_WARNINGS = 100;
 /** The last row whose action changes the lifecycle, parsed in full (for rolling control state forward). */
 export interface AuditMutatingRow {
   line: number;
+  /** Byte offset of its first byte: lets reconciliation place it against our head file. */
+  offset: number;
   row: AuditReplayRow;
 }
 

@@ -15,7 +15,7 @@ export type { AuditTornTail } from './audit-log-lines.js';
 /** Quarantines a torn final line to `<log>.torn-<unix_ms>` and truncates the log, durably. */
 export { repairTornTail, type TornTailRepair } from './repair-torn-tail.js';
 /** Appends one chained row durably (the commit point) and returns the new audit head. */
-export { appendAuditRow } from './append-audit-row.js';
+export { appendAuditRow, appendChainedAuditRow, type AppendedAuditRow } from './append-audit-row.js';
 /** Walks the hash chain and reports edits, deletions, truncation, unchained rows. */
 export { verifyAuditChain } from './verify-audit-chain.js';
 /**

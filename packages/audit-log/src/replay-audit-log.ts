@@ -92,5 +92,5 @@ export function replayAuditLog(filePath: string, options: AuditReplayOptions = {
 
 function readMutatingRow(log: AuditLogReader, position: RowPosition): AuditMutatingRow {
   const bytes = log.readBytesAt(position.offset, position.length);
-  return { line: position.line, row: parseLineOrThrow(bytes, position.line, log.filePath) };
+  return { line: position.line, offset: position.offset, row: parseLineOrThrow(bytes, position.line, log.filePath) };
 }

@@ -39,7 +39,7 @@ export interface UnwritableStateFile {
 /**
  * The files a control command writes, in commit order: resume's recovery
  * report, the audit log (appended to; a torn tail is quarantined to a new file
- * and cut off), the control state. `status` writes nothing.
+ * and cut off), the control state, the audit head file. `status` writes nothing.
  */
 export function planControlCommandWrites(action: ControlAction, paths: StateDirPaths): PlannedStateFileWrite[] {
   if (action === 'status') return [];
@@ -47,6 +47,7 @@ export function planControlCommandWrites(action: ControlAction, paths: StateDirP
   if (action === 'resume') writes.push({ path: paths.recoveryReport, method: 'replace' });
   writes.push({ path: paths.controlAudit, method: 'in_place' });
   writes.push({ path: paths.controlState, method: 'replace' });
+  writes.push({ path: paths.controlAuditHead, method: 'replace' });
   return writes;
 }
 

@@ -23,12 +23,25 @@ export const auditHeadFileSchema = z.strictObject({
   end_offset: u64Schema,
   /** SHA-256 of that row's bytes without its line ending; null for a log with no rows. */
   last_row_sha256: z.nullable(sha256HexSchema),
+  /**
+   * Findings an operator accepted (`audit accept`; each is also recorded in
+   * its accept row, which `audit verify` reads), carried forward by every
+   * commit so commands need not re-read the log to know them.
+   */
+  accepted_findings: z.optional(z.array(z.strictObject({ kind: z.string(), line: z.nullable(u64Schema) }))),
 });
 /** The audit head file (`control-audit.head.json`). */
 export type AuditHeadFile = z.infer<typeof auditHeadFileSchema>;
 
 /** Key order as we write it. */
-export const AUDIT_HEAD_FILE_KEYS = ['schema_version', 'row_count', 'last_row_offset', 'end_offset', 'last_row_sha256'] as const;
+export const AUDIT_HEAD_FILE_KEYS = [
+  'schema_version',
+  'row_count',
+  'last_row_offset',
+  'end_offset',
+  'last_row_sha256',
+  'accepted_findings',
+] as const;
 
 /** Parses the head file's text; throws `ArtifactParseError` naming `path`. */
 export function parseAuditHeadFile(text: string, path: string): AuditHeadFile {

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { validateForWrite } from './artifact-codec.js';
 import { SCHEMA_VERSION } from './constants.js';
-import { checkpointSourceSchema, controlActionSchema, lifecycleStateSchema } from './enums.js';
+import { auditOperatorActionSchema, checkpointSourceSchema, controlActionSchema, lifecycleStateSchema } from './enums.js';
 import { nullableEnumField, nullableStringField } from './nullable-fields.js';
 import { sha256HexSchema } from './sha256-hex.js';
 import { orderKeys, writeTauJson } from './tau-json-writer.js';
@@ -9,13 +9,14 @@ import { u64Schema } from './u64.js';
 
 /**
  * One row of `control-audit.jsonl` as we write it: Tau's nine keys, then our
- * `prev_sha256` (absent on a log's first row), `os_user` and `host`.
+ * `prev_sha256` (absent on a log's first row), `os_user` and `host`. Operator
+ * acts (`audit accept`, `lock break`) use the same keys and add their own.
  */
 export const auditRowSchema = z.looseObject({
   schema_version: z.literal(SCHEMA_VERSION),
   timestamp_unix_ms: u64Schema,
   principal: z.string(),
-  action: controlActionSchema,
+  action: z.union([controlActionSchema, auditOperatorActionSchema]),
   action_key: z.string(),
   lifecycle_state: lifecycleStateSchema,
   idempotent: z.boolean(),

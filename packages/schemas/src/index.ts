@@ -16,7 +16,9 @@ export {
   TRAINING_STATUS_FILE,
 } from './constants.js';
 export {
+  auditOperatorActionSchema,
   checkpointSourceSchema,
+  type AuditOperatorAction,
   controlActionSchema,
   lifecycleStateSchema,
   type CheckpointSource,
