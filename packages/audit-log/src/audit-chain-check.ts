@@ -33,7 +33,9 @@ export type AuditProblemKind =
   /** The head file names a row at another byte offset than where that row sits (bytes before it changed). */
   | 'head_offset_mismatch'
   /** More than one chained row but no `control-state.json` (our protocol never deletes it). */
-  | 'control_state_missing';
+  | 'control_state_missing'
+  /** The head file lists an accepted finding that no `audit accept` row records. */
+  | 'unrecorded_acceptance';
 
 /** Findings that are not tampering. */
 export type AuditNoticeKind = 'torn_tail' | 'unchained_after_chained' | 'head_behind' | 'no_expected_head';

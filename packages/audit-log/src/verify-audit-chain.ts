@@ -1,4 +1,4 @@
-import { formatErrorChain, type AuditHead } from '@tau/schemas';
+import { formatErrorChain, type AuditHead, type AuditReplayRow } from '@tau/schemas';
 import type { AuditVerification } from './audit-chain-check.js';
 import { AuditChainFold, type AuditChainFoldOptions, type AuditRowFacts } from './audit-chain-fold.js';
 import { AuditLogReader } from './audit-log-reader.js';
@@ -39,8 +39,16 @@ export function verifyAuditChain(
   return foldAuditChain(filePath, new AuditChainFold(foldOptionsOf(expected)));
 }
 
-/** Feeds every complete row of `filePath` to `fold` and finishes it. */
-export function foldAuditChain(filePath: string, fold: AuditChainFold): AuditVerification {
+/**
+ * Feeds every complete row of `filePath` to `fold` and finishes it. Rows whose
+ * action is in `collectActions` (operator acts such as `audit accept`, a few
+ * rows) are also parsed in full and handed to `onCollected`.
+ */
+export function foldAuditChain(
+  filePath: string,
+  fold: AuditChainFold,
+  collect?: { actions: ReadonlySet<string>; onCollected: (line: number, row: AuditReplayRow) => void },
+): AuditVerification {
   const log = AuditLogReader.open(filePath);
   if (log === undefined) return fold.finish(filePath, null);
   try {
@@ -61,17 +69,20 @@ export function foldAuditChain(filePath: string, fold: AuditChainFold): AuditVer
       if (scanner.scan(buf, start, end)) {
         facts.prevSha256 = scanner.fields.prev_sha256;
         fold.addRow(facts, lineEnd);
+        if (collect?.actions.has(scanner.fields.action) === true) collect.onCollected(lineNumber, parseAuditRow(bytes));
         continue;
       }
-      let prev: unknown;
+      let row: AuditReplayRow;
       try {
-        prev = parseAuditRow(bytes).prev_sha256;
+        row = parseAuditRow(bytes);
       } catch (error) {
         fold.addMalformedRow(facts, formatErrorChain(error), lineEnd);
         continue;
       }
+      const prev = row.prev_sha256;
       facts.prevSha256 = typeof prev === 'string' ? prev : undefined;
       fold.addRow(facts, lineEnd);
+      if (collect?.actions.has(row.action) === true) collect.onCollected(lineNumber, row);
     }
     return fold.finish(filePath, lines.tornTail);
   } finally {

@@ -5,7 +5,7 @@
 // commit point nothing fails the command: a failed write becomes a warning,
 // and the head file is then left behind so the next command sees the row as
 // committed but not applied and rolls it forward.
-import { appendChainedAuditRow, type AuditTailPosition } from '@tau/audit-log';
+import { appendChainedAuditRow } from '@tau/audit-log';
 import { replaceFileAtomically } from '@tau/durable-fs';
 import { formatErrorChain, serializeAuditHeadFile, type AuditHead, type AuditHeadFile, type AuditRow } from '@tau/schemas';
 import type { AcceptedFinding } from './audit-integrity.js';
@@ -22,8 +22,8 @@ export interface PostCommitWrite {
 export interface AuditCommit {
   paths: StateDirPaths;
   row: AuditRow;
-  /** Where the log ends now (the chain fold's tail position). */
-  tail: AuditTailPosition;
+  /** Where the log ends now: its complete rows and the last one's hash (the chain fold's tail position will do). */
+  tail: AuditHead;
   /** Accepted findings the head file carries forward (plus any this row accepts). */
   acceptedFindings: readonly AcceptedFinding[];
   /** The writes after the commit point, in order, given the new audit head. */

@@ -340,7 +340,7 @@ function commitControlCommand(plan: ControlPlan, now: () => number): ControlOutc
   const committed = commitAuditRow({
     paths: plan.paths,
     row,
-    tail: plan.tail,
+    tail: { row_count: plan.tail.row_count, last_row_sha256: plan.tail.last_row_sha256 },
     acceptedFindings: plan.acceptedFindings,
     afterCommit: (head) => {
       controlState = buildNextControlState(input, head);

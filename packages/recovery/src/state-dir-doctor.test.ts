@@ -140,7 +140,7 @@ describe('diagnoseStateDir', () => {
     expect(check(stale, 'lock')).toMatchObject({ ok: true, detail: expect.stringMatching(/^stale: /) });
   });
 
-  it('an edited audit log shows in the chain check without blocking resume', async () => {
+  it('an edited audit log shows in the chain check and blocks resume until accepted', async () => {
     const req = { stateDir: ws.stateDir, rbacPolicyPath: ws.policyPath, principal: OPERATOR };
     await runControlCommand({ ...req, action: 'pause' }, {});
     await runControlCommand({ ...req, action: 'cancel' }, {});
@@ -148,6 +148,7 @@ describe('diagnoseStateDir', () => {
     fs.writeFileSync(log, fs.readFileSync(log, 'utf8').replace('"principal":"local:rl-operator"', '"principal":"local:mallory"'));
     const report = await doctor();
     expect(check(report, 'audit chain').ok).toBe(false);
-    expect(report.resume_would_succeed).toBe(true);
+    expect(report.resume_would_succeed).toBe(false);
+    expect(report.resume_error).toMatch(/fails verification: edited_or_deleted at line 2: .*tau-po audit verify/);
   });
 });
