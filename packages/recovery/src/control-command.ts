@@ -21,6 +21,7 @@ import {
   type RecoveryReport,
 } from '@tau/schemas';
 import { commitAuditRow } from './audit-commit.js';
+import { assertFreeSpace, bytesNeededForCommit } from './free-space-check.js';
 import { chainFoldOptionsFor, unacceptedProblems, withStateDirFindings, type AcceptedFinding } from './audit-integrity.js';
 import { AuditLogUnverifiedError } from './control-errors.js';
 import {
@@ -190,6 +191,7 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
   const restore = crashDetected ? restoreCheckpoint(paths) : null;
   // Last, right before the commit: every file the commit writes must take the write, or nothing is written.
   assertStateFileWrites(planControlCommandWrites(request.action, paths));
+  if (request.action !== 'status') assertFreeSpace(paths.stateDir, bytesNeededForCommit(request.action, replay?.event_count ?? 0));
   return {
     request,
     principal,
