@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { appendLineDurably } from '@tau/durable-fs';
-import { serializeAuditRow, type AuditHead, type AuditRow } from '@tau/schemas';
+import { serializeAuditRow, type AppendableAuditRow, type AuditHead } from '@tau/schemas';
 import { AuditAppendError } from './audit-log-errors.js';
 import { locateLogTail } from './audit-log-tail.js';
 import { localHostName, localOsUser } from './local-identity.js';
@@ -29,9 +29,9 @@ function assertNoTornTail(filePath: string): number {
 }
 
 /** The row as it will be written: chained to `head`, with the local OS user and host unless given. */
-export function chainAuditRow(row: AuditRow, head: AuditHead): AuditRow {
+export function chainAuditRow<R extends AppendableAuditRow>(row: R, head: AuditHead): R {
   const { prev_sha256: _ignored, ...rest } = row;
-  const chained: AuditRow = { ...rest };
+  const chained = { ...rest } as R;
   if (head.last_row_sha256 !== null) chained.prev_sha256 = head.last_row_sha256;
   chained.os_user = row.os_user ?? localOsUser();
   chained.host = row.host ?? localHostName();
@@ -45,7 +45,7 @@ export function chainAuditRow(row: AuditRow, head: AuditHead): AuditRow {
  * row) and `os_user` / `host` unless already set. Refuses to append after a
  * torn tail. Returns the new head, which the caller records in the control state.
  */
-export function appendAuditRow(filePath: string, row: AuditRow, head: AuditHead): AuditHead {
+export function appendAuditRow(filePath: string, row: AppendableAuditRow, head: AuditHead): AuditHead {
   return appendChainedAuditRow(filePath, row, head).head;
 }
 
@@ -57,7 +57,7 @@ export interface AppendedAuditRow {
 }
 
 /** `appendAuditRow`, also saying where the row landed (what our head file records). */
-export function appendChainedAuditRow(filePath: string, row: AuditRow, head: AuditHead): AppendedAuditRow {
+export function appendChainedAuditRow(filePath: string, row: AppendableAuditRow, head: AuditHead): AppendedAuditRow {
   try {
     const bytes = Buffer.from(serializeAuditRow(chainAuditRow(row, head)), 'utf8');
     const offset = assertNoTornTail(filePath);

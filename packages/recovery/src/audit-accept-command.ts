@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { repairTornTail, replayAuditLog } from '@tau/audit-log';
 import { replaceFileAtomically } from '@tau/durable-fs';
 import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
-import { readAuditHeadFile, readControlState, serializeControlState, type AuditRow, type ControlState } from '@tau/schemas';
+import { readAuditHeadFile, readControlState, serializeControlState, type AuditOperatorRow, type ControlState } from '@tau/schemas';
 import { commitAuditRow } from './audit-commit.js';
 import type { AcceptedFinding } from './audit-integrity.js';
 import { AUDIT_REPAIR_ACTION } from './audit-log-commands.js';
@@ -48,7 +48,7 @@ export function buildAuditAcceptRow(input: {
   state: ControlState | undefined;
   verification: StateDirAuditVerification;
   reason: string;
-}): AuditRow {
+}): AuditOperatorRow {
   const { verification } = input;
   return {
     schema_version: 1,

@@ -7,7 +7,7 @@
 // committed but not applied and rolls it forward.
 import { appendChainedAuditRow } from '@tau/audit-log';
 import { replaceFileAtomically } from '@tau/durable-fs';
-import { formatErrorChain, serializeAuditHeadFile, type AuditHead, type AuditHeadFile, type AuditRow } from '@tau/schemas';
+import { formatErrorChain, serializeAuditHeadFile, type AuditHead, type AuditHeadFile, type AppendableAuditRow } from '@tau/schemas';
 import type { AcceptedFinding } from './audit-integrity.js';
 import type { StateDirPaths } from './state-dir-paths.js';
 
@@ -21,7 +21,7 @@ export interface PostCommitWrite {
 /** One row to commit. */
 export interface AuditCommit {
   paths: StateDirPaths;
-  row: AuditRow;
+  row: AppendableAuditRow;
   /** Where the log ends now: its complete rows and the last one's hash (the chain fold's tail position will do). */
   tail: AuditHead;
   /** Accepted findings the head file carries forward (plus any this row accepts). */

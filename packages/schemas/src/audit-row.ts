@@ -16,7 +16,7 @@ export const auditRowSchema = z.looseObject({
   schema_version: z.literal(SCHEMA_VERSION),
   timestamp_unix_ms: u64Schema,
   principal: z.string(),
-  action: z.union([controlActionSchema, auditOperatorActionSchema]),
+  action: controlActionSchema,
   action_key: z.string(),
   lifecycle_state: lifecycleStateSchema,
   idempotent: z.boolean(),
@@ -28,6 +28,21 @@ export const auditRowSchema = z.looseObject({
 });
 /** One audit row as we write it. */
 export type AuditRow = z.infer<typeof auditRowSchema>;
+
+/**
+ * An operator act's row (`audit accept`, `lock break`): the same keys, its
+ * own action, and whatever extra keys it records. Tau's reader takes it like
+ * any row (a JSON object with a string `action`).
+ */
+export const auditOperatorRowSchema = z.looseObject({
+  ...auditRowSchema.shape,
+  action: auditOperatorActionSchema,
+});
+/** An operator act's row. */
+export type AuditOperatorRow = z.infer<typeof auditOperatorRowSchema>;
+
+/** Any row we append. */
+export type AppendableAuditRow = AuditRow | AuditOperatorRow;
 
 /**
  * What replay requires of a row, exactly as much as Tau does: a JSON object
@@ -57,7 +72,8 @@ export const AUDIT_ROW_KEYS = [
 ] as const;
 
 /** Tau's bytes for one audit row: compact JSON in Tau's key order, then exactly one `\n`. */
-export function serializeAuditRow(row: AuditRow): string {
-  const valid = validateForWrite('training control audit row', auditRowSchema, row);
+export function serializeAuditRow(row: AppendableAuditRow): string {
+  const schema = auditOperatorActionSchema.safeParse(row.action).success ? auditOperatorRowSchema : auditRowSchema;
+  const valid = validateForWrite('training control audit row', schema, row);
   return `${writeTauJson(orderKeys(valid, AUDIT_ROW_KEYS), 'compact')}\n`;
 }

@@ -58,7 +58,10 @@ export {
 export {
   auditReplayRowSchema,
   auditRowSchema,
+  auditOperatorRowSchema,
   serializeAuditRow,
+  type AuditOperatorRow,
+  type AppendableAuditRow,
   type AuditReplayRow,
   type AuditRow,
 } from './audit-row.js';
