@@ -33,12 +33,12 @@ export function chainFoldOptionsFor(headFile: AuditHeadFile | undefined, control
  * control state while more than one chained row exists (our protocol never
  * deletes it; a crash before the first state write leaves one row at most).
  */
-export function withStateDirFindings(verification: AuditVerification, controlStatePresent: boolean): AuditVerification {
+export function withStateDirFindings(verification: AuditVerification, controlStatePresent: boolean, controlStatePath: string): AuditVerification {
   if (controlStatePresent || verification.chained_rows <= 1) return verification;
   const finding: AuditFinding<AuditProblemKind> = {
     kind: 'control_state_missing',
     line: null,
-    detail: `${verification.chained_rows} chained rows but no control state: it was deleted (our commits never remove it)`,
+    detail: `${verification.chained_rows} chained rows but no control state '${controlStatePath}': it was deleted (our commits never remove it)`,
   };
   return { ...verification, ok: false, problems: [finding, ...verification.problems] };
 }

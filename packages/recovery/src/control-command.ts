@@ -174,6 +174,7 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
     const verification = withStateDirFindings(
       chainFold.finish(paths.controlAudit, replay.torn_tail),
       snapshot.controlState !== undefined,
+      paths.controlState,
     );
     const refused = unacceptedProblems(verification, acceptedFindings);
     const first = refused[0];

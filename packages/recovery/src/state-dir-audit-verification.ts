@@ -73,7 +73,8 @@ export function verifyStateDirAuditLog(paths: StateDirPaths): { verification: St
     onCollected: (line, row) => accepted.push(acceptedEntryOf(line, row)),
   });
   // A control state we could not parse is there: not "missing".
-  const withDir = withStateDirFindings(chain, controlState !== undefined || !controlStateRead);
+  const withDir = withStateDirFindings(chain, controlState !== undefined || !controlStateRead, paths.controlState);
+  if (withDir.problems[0]?.kind === 'control_state_missing') diagnostics.push(`control state '${paths.controlState}' does not exist (or is a dangling link)`);
   return { verification: decideAccepted(withDir, options.headSource, headFile?.accepted_findings ?? [], accepted), diagnostics };
 }
 
