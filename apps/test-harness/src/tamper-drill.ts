@@ -2,7 +2,8 @@
 // unchained append and missing file, applied to a clean state directory;
 // then every ordinary command runs against it (the real CLI, real
 // processes). Holds when `audit verify` still reports the finding after all
-// of them, and no command that writes exited 0 on a log it must refuse.
+// of them, no command that writes exited 0 on a log it must refuse, and after
+// `audit accept` the commands proceed while verify lists the finding as accepted.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,12 +102,37 @@ export async function runTamperDrill(binary: TauPoBinary, options: { keep?: bool
           violations.push(`after ${command.name}: audit verify no longer reports ${tampering.finding} (exit ${verify.exitCode}, found ${kinds.join(', ') || 'nothing'})`);
         }
       }
+      if (tampering.finding !== null) violations.push(...(await acceptAndResume(binary, scenario, tampering.finding)));
       results.push({ tampering: tampering.name, violations });
     }
   } finally {
     if (options.keep !== true) rmSync(workDir, { recursive: true, force: true });
   }
   return results;
+}
+
+/** After `audit accept`, writing commands proceed and `audit verify` lists the finding as accepted history. */
+async function acceptAndResume(binary: TauPoBinary, scenario: WrittenScenario, finding: string): Promise<string[]> {
+  const violations: string[] = [];
+  const accept = await runTauPo(binary, ['audit', 'accept', ...flags(scenario), '--reason', 'tamper drill']);
+  if (accept.exitCode !== 0) return [`audit accept exited ${accept.exitCode}: ${accept.stderr.trim()}`];
+  const pause = await runTauPo(binary, ['pause', ...flags(scenario)]);
+  if (pause.exitCode !== 0) violations.push(`pause after accept exited ${pause.exitCode}: ${pause.stderr.trim()}`);
+  const verify = await runTauPo(binary, ['audit', 'verify', '--json', '--state-dir', scenario.stateDir]);
+  const accepted = acceptedKinds(verify.stdout);
+  if (verify.exitCode !== 0 || !accepted.includes(finding)) {
+    violations.push(`after accept: audit verify exited ${verify.exitCode}, accepted history ${accepted.join(', ') || 'empty'} (wanted ${finding})`);
+  }
+  return violations;
+}
+
+function acceptedKinds(json: string): string[] {
+  try {
+    const document = JSON.parse(json) as { accepted?: { findings?: { kind?: unknown }[] }[] };
+    return (document.accepted ?? []).flatMap((entry) => (entry.findings ?? []).map((f) => String(f.kind)));
+  } catch {
+    return [];
+  }
 }
 
 function findingKinds(json: string): string[] {

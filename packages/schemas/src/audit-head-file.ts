@@ -10,10 +10,10 @@ import { u64Schema } from './u64.js';
  * Our own file beside the log (Tau's binary never writes or deletes it), so
  * an edit, cut or reordering of the rows up to it stays visible even when
  * Tau rewrites `control-state.json` without our `audit_head`. Replaced
- * atomically, after the control state. Strict: unknown keys are refused
- * (only we write it).
+ * atomically, after the control state. Strict JSON (no repeated keys);
+ * unknown keys are kept, like every artifact, so a newer version can add some.
  */
-export const auditHeadFileSchema = z.strictObject({
+export const auditHeadFileSchema = z.looseObject({
   schema_version: z.literal(SCHEMA_VERSION),
   /** Complete (non-blank) rows up to and including the last row we chained. */
   row_count: u64Schema,
@@ -28,7 +28,7 @@ export const auditHeadFileSchema = z.strictObject({
    * its accept row, which `audit verify` reads), carried forward by every
    * commit so commands need not re-read the log to know them.
    */
-  accepted_findings: z.optional(z.array(z.strictObject({ kind: z.string(), line: z.nullable(u64Schema) }))),
+  accepted_findings: z.optional(z.array(z.looseObject({ kind: z.string(), line: z.nullable(u64Schema) }))),
 });
 /** The audit head file (`control-audit.head.json`). */
 export type AuditHeadFile = z.infer<typeof auditHeadFileSchema>;
