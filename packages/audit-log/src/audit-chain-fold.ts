@@ -30,7 +30,7 @@ export interface AuditRowFacts {
 }
 
 /** The recorded head the fold checks against: our head file's fields (schema_version aside). */
-export type AuditChainHead = Omit<AuditHeadFile, 'schema_version'>;
+export type AuditChainHead = Pick<AuditHeadFile, 'row_count' | 'last_row_offset' | 'end_offset' | 'last_row_sha256'>;
 
 /** Where the head file stands, as the caller found it. */
 export interface AuditChainFoldOptions {

@@ -5,17 +5,14 @@
 import type { AuditChainFoldOptions, AuditFinding, AuditProblemKind, AuditVerification } from '@tau/audit-log';
 import type { AuditHeadFile, ControlState } from '@tau/schemas';
 
-/** A finding an operator accepted (`audit accept`), as its row records it. */
-export interface AcceptedFinding {
-  kind: string;
-  line: number | null;
-}
+/** A finding an operator accepted (`audit accept`), as the head file carries it: kind and line. */
+export type AcceptedFinding = NonNullable<AuditHeadFile['accepted_findings']>[number];
 
 /** The fold's options for a directory: our head file when present, else the control state's legacy head. */
 export function chainFoldOptionsFor(headFile: AuditHeadFile | undefined, controlState: ControlState | undefined): AuditChainFoldOptions {
   if (headFile !== undefined) {
-    const { schema_version: _version, ...head } = headFile;
-    return { expectedHead: head, headSource: 'file' };
+    const { row_count, last_row_offset, end_offset, last_row_sha256 } = headFile;
+    return { expectedHead: { row_count, last_row_offset, end_offset, last_row_sha256 }, headSource: 'file' };
   }
   const legacy = controlState?.audit_head;
   if (legacy !== undefined && legacy !== null) {
