@@ -152,3 +152,20 @@ describe('diagnoseStateDir', () => {
     expect(report.resume_error).toMatch(/fails verification: edited_or_deleted at line 2: .*tau-po audit verify/);
   });
 });
+
+describe('diagnoseStateDir: pending roll-forward', () => {
+  it('reports a committed row not applied and a pending report, and says which way each goes', async () => {
+    const req = { stateDir: ws.stateDir, rbacPolicyPath: ws.policyPath, principal: OPERATOR };
+    await runControlCommand({ ...req, action: 'pause' }, {});
+    const head = fs.readFileSync(path.join(ws.stateDir, 'control-audit.head.json'));
+    const state = fs.readFileSync(path.join(ws.stateDir, 'control-state.json'));
+    await runControlCommand({ ...req, action: 'cancel' }, {});
+    // The cancel committed; its state and head file writes "lost"; a report no row names left pending.
+    fs.writeFileSync(path.join(ws.stateDir, 'control-audit.head.json'), head);
+    fs.writeFileSync(path.join(ws.stateDir, 'control-state.json'), state);
+    fs.writeFileSync(path.join(ws.stateDir, 'recovery-report.pending.json'), '{}');
+    const detail = check(await doctor(), 'pending roll-forward').detail;
+    expect(detail).toMatch(/a committed audit row is not applied yet/);
+    expect(detail).toMatch(/recovery-report\.pending\.json' is committed by no audit row: the next mutating command moves it aside/);
+  });
+});
