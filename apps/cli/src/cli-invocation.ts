@@ -8,10 +8,12 @@ export interface DoctorInvocation extends SharedOptions {
   readonly kind: 'doctor';
 }
 
-/** `tau-po audit verify|repair|timeline` (repair is authorized, so it has a policy and principal too). */
+/** `tau-po audit verify|repair|accept|timeline` (repair and accept are authorized, so they have a policy and principal too). */
 export interface AuditInvocation extends SharedOptions {
   readonly kind: 'audit';
-  readonly subcommand: 'verify' | 'repair' | 'timeline';
+  readonly subcommand: 'verify' | 'repair' | 'accept' | 'timeline';
+  /** `accept --reason`: why the findings are accepted (recorded in the row). */
+  readonly reason?: string;
 }
 
 /** `tau-po checkpoint inspect|verify <file>`. */

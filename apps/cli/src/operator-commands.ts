@@ -11,6 +11,7 @@ import {
   joinStateDirPath,
   renderDoctorReport,
   repairAuditLogCommand,
+  auditAcceptCommand,
   verifyCheckpoint,
   type CheckpointVerification,
   type LoadedCheckpoint,
@@ -67,6 +68,28 @@ async function runAudit(invocation: AuditInvocation, context: CliContext): Promi
           ? JSON.stringify({ principal: outcome.principal, audit_path: auditPath(invocation.stateDir), repair: outcome.repair }, null, 2)
           : outcome.text,
         exitCode: 0,
+      };
+    }
+    case 'accept': {
+      const outcome = await auditAcceptCommand(
+        {
+          stateDir: invocation.stateDir,
+          rbacPolicyPath: invocation.rbacPolicyPath,
+          reason: invocation.reason ?? '',
+          ...(invocation.principal === undefined ? {} : { principal: invocation.principal }),
+        },
+        env,
+      );
+      return {
+        stdout: invocation.json
+          ? JSON.stringify(
+              { principal: outcome.principal, audit_path: auditPath(invocation.stateDir), accepted: outcome.accepted, warnings: outcome.warnings },
+              null,
+              2,
+            )
+          : outcome.text,
+        exitCode: 0,
+        ...notice(outcome.warnings),
       };
     }
     case 'timeline': {

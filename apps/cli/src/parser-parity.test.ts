@@ -210,7 +210,7 @@ describe('parseCommandLine', () => {
   it('returns help text with an example for every command', async () => {
     const commands = [
       [], ['status'], ['pause'], ['resume'], ['cancel'], ['rollback'], ['doctor'], ['audit'], ['audit', 'verify'],
-      ['audit', 'repair'], ['audit', 'timeline'], ['checkpoint'], ['checkpoint', 'inspect'], ['checkpoint', 'verify'],
+      ['audit', 'repair'], ['audit', 'accept'], ['audit', 'timeline'], ['checkpoint'], ['checkpoint', 'inspect'], ['checkpoint', 'verify'],
       ['rbac'], ['rbac', 'check'], ['rbac', 'whoami'], ['schemas'], ['schemas', 'export'],
     ];
     for (const command of commands) {

@@ -15,7 +15,10 @@ async function runControl(invocation: ControlInvocation, context: CliContext): P
   const outcome = await runControlCommand(invocation.request, context.env);
   // The text line has no room for diagnostics: on a terminal they go to
   // stderr; with --json they are in the document; resume's are in its report.
-  const notices = context.isTerminal(2) ? outcome.diagnostics.map((diagnostic) => `diagnostic: ${diagnostic}`) : [];
+  // A write that failed after the commit point (`warning: ...`) always goes to stderr.
+  const notices = outcome.diagnostics
+    .filter((diagnostic) => context.isTerminal(2) || diagnostic.startsWith('warning: '))
+    .map((diagnostic) => (diagnostic.startsWith('warning: ') ? diagnostic : `diagnostic: ${diagnostic}`));
   return {
     stdout: invocation.json ? renderControlJsonDocument(outcome) : outcome.text,
     exitCode: 0,

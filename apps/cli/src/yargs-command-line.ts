@@ -232,7 +232,7 @@ export function parseCommandLineWithYargs(
         resolve = () => ({ kind: 'doctor', ...resolveSharedOptions(sharedArgvOf(args), env) });
       },
     )
-    .command('audit', 'verify, repair or show the control audit log', (argv) =>
+    .command('audit', 'verify, repair, accept findings of, or show the control audit log', (argv) =>
       auditCommands(argv, env, (make) => (resolve = make)),
     )
     .command('checkpoint', 'inspect or verify a policy checkpoint file', (argv) =>
@@ -289,13 +289,28 @@ function auditCommands(argv: Argv, env: Environment, capture: Capture): Argv {
       (inner) => addSharedOptions(inner, name === 'repair' ? ALL_SHARED : { stateDir: true }).example(example, ''),
       (args) => capture(() => ({ kind: 'audit', subcommand: name, ...resolveSharedOptions(sharedArgvOf(args), env) })),
     );
-  sub('verify', 'check the hash chain and the control state head: finds edits, deletions, truncation',
+  sub('verify', 'check the hash chain against the audit head file: finds edits, deletions, truncation, missing files',
     'tau-po audit verify --state-dir .tau/training --json');
   sub('repair', 'quarantine a torn final line (crash mid-append) to a side file',
     'tau-po audit repair --state-dir .tau/training');
   sub('timeline', 'print the audit log as a timeline', 'tau-po audit timeline --state-dir .tau/training');
+  argv.command(
+    'accept',
+    'accept what `audit verify` found, recorded as an audit row (needs control:rl:resume)',
+    (inner) =>
+      addSharedOptions(inner, ALL_SHARED)
+        .option('reason', { type: 'string', demandOption: true, requiresArg: true, describe: 'why the findings are accepted (recorded)' })
+        .example('tau-po audit accept --state-dir .tau/training --reason "restored from backup, see INC-42"', ''),
+    (args) =>
+      capture(() => ({
+        kind: 'audit',
+        subcommand: 'accept',
+        reason: String(args['reason']),
+        ...resolveSharedOptions(sharedArgvOf(args), env),
+      })),
+  );
   return argv
-    .demandCommand(1, 'choose an audit subcommand: verify, repair, timeline')
+    .demandCommand(1, 'choose an audit subcommand: verify, repair, accept, timeline')
     .example('tau-po audit verify --state-dir .tau/training', '');
 }
 

@@ -1,5 +1,7 @@
 import {
   CONTROL_AUDIT_FILE,
+  CONTROL_AUDIT_HEAD_FILE,
+  serializeAuditHeadFile,
   CONTROL_STATE_FILE,
   FALLBACK_CHECKPOINT_FILE,
   PRIMARY_CHECKPOINT_FILE,
@@ -106,7 +108,8 @@ const DESCRIPTIONS: Record<ScenarioName, Omit<ScenarioDescription, 'name' | 'siz
   },
   'tampered-audit': {
     summary: "audit row 2's principal was edited after the fact; the chain no longer links",
-    resumeOutcome: '`tau-po audit verify` fails and names line 3 (the first row whose prev_sha256 does not match)',
+    resumeOutcome:
+      '`tau-po audit verify` fails and names line 3 (the first row whose prev_sha256 does not match); every writing command refuses (exit 1) until `tau-po audit accept`',
   },
   'missing-policy': {
     summary: 'the clean state dir, but the RBAC policy file does not exist',
@@ -166,6 +169,20 @@ function auditLogText(lines: readonly string[]): string {
   return lines.map((line) => `${line}\n`).join('');
 }
 
+/** Our head file after `lines` (each `\n`-terminated in the log): count, where the last starts and ends, its hash. */
+function auditHeadFileFor(lines: readonly string[]): string {
+  let offset = 0;
+  for (const line of lines.slice(0, -1)) offset += Buffer.byteLength(line, 'utf8') + 1;
+  const last = lines[lines.length - 1];
+  return serializeAuditHeadFile({
+    schema_version: 1,
+    row_count: lines.length,
+    last_row_offset: last === undefined ? 0 : offset,
+    end_offset: last === undefined ? 0 : offset + Buffer.byteLength(last, 'utf8') + 1,
+    last_row_sha256: last === undefined ? null : sha256OfAuditLine(last),
+  });
+}
+
 function controlStateFor(last: ChainedAuditLine, headOverride?: AuditHead): string {
   return serializeControlState({
     schema_version: 1,
@@ -217,6 +234,7 @@ function consistentRun(steps: readonly HistoryStep[], runState: string | null): 
   const files = [
     stateFile(CONTROL_STATE_FILE, controlStateFor(last)),
     stateFile(CONTROL_AUDIT_FILE, auditLogText(history.map((entry) => entry.line))),
+    stateFile(CONTROL_AUDIT_HEAD_FILE, auditHeadFileFor(history.map((entry) => entry.line))),
     ...checkpoints(),
   ];
   if (runState !== null) files.push(stateFile(TRAINING_STATUS_FILE, trainingStatus(runState, last.row.timestamp_unix_ms + 60_000)));
@@ -267,6 +285,8 @@ function bigAuditRun(rows: number): PlannedFile[] {
   // is produced while writing, and the control state, which needs the final
   // head, is produced after it. `writeScenario` writes files in plan order.
   let last: ChainedAuditLine | undefined;
+  let lastOffset = 0;
+  let endOffset = 0;
   const batchRows = 4096;
   return [
     stateFile(CONTROL_AUDIT_FILE, function* () {
@@ -276,6 +296,8 @@ function bigAuditRun(rows: number): PlannedFile[] {
         batch += `${entry.line}\n`;
         count += 1;
         last = entry;
+        lastOffset = endOffset;
+        endOffset += Buffer.byteLength(entry.line, 'utf8') + 1;
         if (count % batchRows === 0) {
           yield batch;
           batch = '';
@@ -286,6 +308,16 @@ function bigAuditRun(rows: number): PlannedFile[] {
     stateFile(CONTROL_STATE_FILE, function* () {
       if (last === undefined) throw new Error('big-audit: the control state is planned after the audit log it describes');
       yield controlStateFor(last);
+    }),
+    stateFile(CONTROL_AUDIT_HEAD_FILE, function* () {
+      if (last === undefined) throw new Error('big-audit: the head file is planned after the audit log it describes');
+      yield serializeAuditHeadFile({
+        schema_version: 1,
+        row_count: last.head.row_count,
+        last_row_offset: lastOffset,
+        end_offset: endOffset,
+        last_row_sha256: last.head.last_row_sha256,
+      });
     }),
     ...checkpoints(),
     stateFile(TRAINING_STATUS_FILE, function* () {
@@ -320,7 +352,8 @@ export function planScenario(name: ScenarioName, sizes: ScenarioSizeOptions = {}
       const files = consistentRun(BASE_HISTORY, 'running');
       const head = { row_count: edited.lineCount, last_row_sha256: sha256OfAuditLine(edited.lastLine) };
       const last = lastOf([...chainAuditRows(BASE_HISTORY, AUTHOR)]);
-      return withPolicy(replaceFile(replaceFile(files, CONTROL_AUDIT_FILE, edited.text), CONTROL_STATE_FILE, controlStateFor(last, head)));
+      const withLog = replaceFile(replaceFile(files, CONTROL_AUDIT_FILE, edited.text), CONTROL_STATE_FILE, controlStateFor(last, head));
+      return withPolicy(replaceFile(withLog, CONTROL_AUDIT_HEAD_FILE, auditHeadFileFor(edited.text.split('\n').slice(0, -1))));
     }
     case 'torn-audit-tail': {
       const history = [...chainAuditRows([...BASE_HISTORY, { action: 'pause' }], AUTHOR)];

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { replayAuditLog, verifyAuditChain } from '@tau/audit-log';
+import { replayAuditLog } from '@tau/audit-log';
+import { stateDirPaths, verifyStateDirAuditLog } from '@tau/recovery';
 import {
   CONTROL_AUDIT_FILE,
   CONTROL_STATE_FILE,
@@ -36,7 +37,8 @@ export function observeStateDir(stateDir: string): StateDirObservation {
   attempt(TRAINING_STATUS_FILE, () => readTrainingStatus(join(stateDir, TRAINING_STATUS_FILE)));
   attempt(RECOVERY_REPORT_FILE, () => readRecoveryReport(join(stateDir, RECOVERY_REPORT_FILE)));
   attempt(CONTROL_AUDIT_FILE, () => replayAuditLog(auditPath));
-  const verification = attempt(CONTROL_AUDIT_FILE, () => verifyAuditChain(auditPath, controlState?.audit_head ?? null));
+  // Judged as `audit verify` judges it: against our head file, missing files included.
+  const verification = attempt(CONTROL_AUDIT_FILE, () => verifyStateDirAuditLog(stateDirPaths(stateDir)).verification);
   const chainProblems = [
     ...(verification?.problems ?? []),
     ...(verification?.notices.filter((notice) => notice.kind === 'unchained_after_chained') ?? []),

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatErrorChain } from '@tau/schemas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendAuditRow, appendOperatorAuditRow } from './append-audit-row.js';
+import { appendAuditRow } from './append-audit-row.js';
 import { verifyAuditChain } from './verify-audit-chain.js';
 import { replayAuditLog } from './replay-audit-log.js';
 import { rowSha256Hex } from './row-hash.js';
@@ -101,10 +101,10 @@ describe('appendAuditRow', () => {
   });
 });
 
-describe('appendOperatorAuditRow', () => {
+describe('appendAuditRow with an operator act', () => {
   it('chains an operator act like a lifecycle row: replay reads it, the chain verifies, the lifecycle is unchanged', () => {
     let head = appendAuditRow(log, controlRow('pause', 1), { row_count: 0, last_row_sha256: null });
-    head = appendOperatorAuditRow(
+    head = appendAuditRow(
       log,
       {
         schema_version: 1,

@@ -27,7 +27,15 @@ export type AuditProblemKind =
   | 'truncated'
   | 'head_mismatch'
   | 'invalid_prev_sha256'
-  | 'malformed';
+  | 'malformed'
+  /** Chained rows exist but our head file is missing (deleted). */
+  | 'head_missing'
+  /** The head file names a row at another byte offset than where that row sits (bytes before it changed). */
+  | 'head_offset_mismatch'
+  /** More than one chained row but no `control-state.json` (our protocol never deletes it). */
+  | 'control_state_missing'
+  /** The head file lists an accepted finding that no `audit accept` row records. */
+  | 'unrecorded_acceptance';
 
 /** Findings that are not tampering. */
 export type AuditNoticeKind = 'torn_tail' | 'unchained_after_chained' | 'head_behind' | 'no_expected_head';
@@ -277,6 +285,16 @@ export class AuditChainCheck {
       line: null,
       detail: `${this.rows - recordedRows} rows follow the recorded audit head (a command crashed after its commit point, or Tau appended; the next command reconciles)`,
     });
+  }
+
+  /** Records a finding decided outside the link walk (the head file's offset, missing files). */
+  addProblem(finding: AuditFinding<AuditProblemKind>): void {
+    this.problem(finding);
+  }
+
+  /** Rows counted so far, and rows a link covers. */
+  get counts(): { rows: number; chained: number } {
+    return { rows: this.rows, chained: this.chained };
   }
 
   private problem(finding: AuditFinding<AuditProblemKind>): void {

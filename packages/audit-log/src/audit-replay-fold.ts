@@ -4,6 +4,7 @@
 import type { AuditHead, AuditReplayRow, LifecycleState } from '@tau/schemas';
 import type { AuditRowFields } from './audit-row-fields.js';
 import type { AuditTornTail } from './audit-log-lines.js';
+import type { AuditChainFold } from './audit-chain-fold.js';
 
 /** What the lifecycle becomes after a mutating action (REFERENCE.md); undefined for any other action. */
 export function lifecycleAfterAction(action: string): LifecycleState | undefined {
@@ -27,6 +28,8 @@ export const MAX_LISTED_WARNINGS = 100;
 /** The last row whose action changes the lifecycle, parsed in full (for rolling control state forward). */
 export interface AuditMutatingRow {
   line: number;
+  /** Byte offset of its first byte: lets reconciliation place it against our head file. */
+  offset: number;
   row: AuditReplayRow;
 }
 
@@ -39,6 +42,12 @@ export interface AuditReplayOptions {
    * million rows: about 8 MB of array less, and its growth copies).
    */
   collectActions?: boolean;
+  /**
+   * Also check the hash chain in the same pass: every row's facts are fed to
+   * this fold (hashing each row), and the caller calls its `finish`. Absent:
+   * only the last row is hashed.
+   */
+  chainFold?: AuditChainFold;
 }
 
 /** The recovery metadata one replay of an audit log produces. Same bytes, same result. */

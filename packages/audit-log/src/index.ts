@@ -17,9 +17,22 @@ export type { AuditTornTail } from './audit-log-lines.js';
 /** Quarantines a torn final line to `<log>.torn-<unix_ms>` and truncates the log, durably. */
 export { repairTornTail, type TornTailRepair } from './repair-torn-tail.js';
 /** Appends one chained row durably (the commit point) and returns the new audit head. */
-export { appendAuditRow, appendOperatorAuditRow } from './append-audit-row.js';
+export { appendAuditRow, appendChainedAuditRow, type AppendedAuditRow } from './append-audit-row.js';
 /** Walks the hash chain and reports edits, deletions, truncation, unchained rows. */
 export { verifyAuditChain } from './verify-audit-chain.js';
+/**
+ * The chain-check seam: a pure fold over per-row facts (line, offset, length,
+ * sha256, prev_sha256) that any scan engine feeds in log order; and the
+ * serial feeder over a file.
+ */
+export {
+  AuditChainFold,
+  type AuditRowFacts,
+  type AuditChainHead,
+  type AuditChainFoldOptions,
+  type AuditTailPosition,
+} from './audit-chain-fold.js';
+export { foldAuditChain } from './verify-audit-chain.js';
 /** The verification result and its findings. */
 export type { AuditVerification, AuditFinding, AuditProblemKind, AuditNoticeKind } from './audit-chain-check.js';
 /** Renders a verification as text or JSON for `audit verify`. */

@@ -68,7 +68,8 @@ describe('replayAuditLog', () => {
       action_counts: { pause: 2, resume: 1, status: 1, rollback: 1, 'weird-action': 1 },
       // The last mutating row (line 6) says running although it is a pause: its recorded state wins, with a warning.
       implied_lifecycle_state: 'running',
-      last_mutating_row: { line: 6, row: JSON.parse(lines[5] as string) },
+      // offset: the byte where line 6 starts (every line before it and its newline).
+      last_mutating_row: { line: 6, offset: lines.slice(0, 5).reduce((sum, l) => sum + Buffer.byteLength(l) + 1, 0), row: JSON.parse(lines[5] as string) },
       first_timestamp_ms: 1000,
       last_timestamp_ms: 3000,
       principals: ['local:alice', 'local:bob', 'ci:bot'],

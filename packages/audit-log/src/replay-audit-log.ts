@@ -8,6 +8,7 @@ import { isBlankAuditLine } from './blank-line.js';
 import { rowSha256Hex } from './row-hash.js';
 
 const OPEN_BRACE = 0x7b;
+const CR = 0x0d;
 
 /** Where a row sits in the file, so its bytes can be read back after the scan. */
 interface RowPosition {
@@ -34,11 +35,12 @@ function parseLineOrThrow(bytes: Uint8Array, line: number, filePath: string) {
  */
 export function replayAuditLog(filePath: string, options: AuditReplayOptions = {}): AuditReplay {
   const fold = new AuditReplayFold(options.collectActions ?? true);
+  const chainFold = options.chainFold;
   const log = AuditLogReader.open(filePath);
   if (log === undefined) return fold.finish({ torn_tail: null, last_row_sha256: null, last_mutating_row: null });
   try {
     const { lines } = log;
-    const scanner = new AuditRowScanner(false);
+    const scanner = new AuditRowScanner(chainFold !== undefined);
     // Plain numbers rather than an object per row: this loop runs a million times.
     let lastRowLine = 0;
     let lastRowOffset = 0;
@@ -61,6 +63,19 @@ export function replayAuditLog(filePath: string, options: AuditReplayOptions = {
         lastMutating.offset = lines.offset;
         lastMutating.length = end - start;
       }
+      // The chain-check hook (issue 12): one fact record per row, fed in log order.
+      if (chainFold !== undefined) {
+        chainFold.addRow(
+          {
+            line: lineNumber,
+            offset: lines.offset,
+            byteLength: end - start,
+            sha256: rowSha256Hex(buf.subarray(start, end)),
+            prevSha256: fields.prev_sha256,
+          },
+          buf[end] === CR ? 2 : 1,
+        );
+      }
       lastRowLine = lineNumber;
       lastRowOffset = lines.offset;
       lastRowLength = end - start;
@@ -77,5 +92,5 @@ export function replayAuditLog(filePath: string, options: AuditReplayOptions = {
 
 function readMutatingRow(log: AuditLogReader, position: RowPosition): AuditMutatingRow {
   const bytes = log.readBytesAt(position.offset, position.length);
-  return { line: position.line, row: parseLineOrThrow(bytes, position.line, log.filePath) };
+  return { line: position.line, offset: position.offset, row: parseLineOrThrow(bytes, position.line, log.filePath) };
 }

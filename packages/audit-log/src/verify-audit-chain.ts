@@ -1,21 +1,56 @@
-import { formatErrorChain, type AuditHead } from '@tau/schemas';
-import { AuditChainCheck, type AuditVerification } from './audit-chain-check.js';
+import { formatErrorChain, type AuditHead, type AuditReplayRow } from '@tau/schemas';
+import type { AuditVerification } from './audit-chain-check.js';
+import { AuditChainFold, type AuditChainFoldOptions, type AuditRowFacts } from './audit-chain-fold.js';
 import { AuditLogReader } from './audit-log-reader.js';
 import { parseAuditRow } from './audit-row-parse.js';
 import { AuditRowScanner } from './audit-row-scanner.js';
 import { isBlankAuditLine } from './blank-line.js';
 import { rowSha256Hex } from './row-hash.js';
 
+const CR = 0x0d;
+
+function isFoldOptions(value: AuditHead | AuditChainFoldOptions): value is AuditChainFoldOptions {
+  return 'headSource' in value && 'expectedHead' in value;
+}
+
+/** A bare audit head (the control state's legacy `audit_head`) as fold options. */
+function foldOptionsOf(expected: AuditHead | AuditChainFoldOptions | null | undefined): AuditChainFoldOptions {
+  // No head given: nothing to check the tail against (a notice, not a finding); callers that know the head file is gone say `missing`.
+  if (expected === null || expected === undefined) return { expectedHead: null, headSource: 'legacy' };
+  if (isFoldOptions(expected)) return expected;
+  return {
+    expectedHead: { row_count: expected.row_count, last_row_offset: 0, end_offset: 0, last_row_sha256: expected.last_row_sha256 },
+    headSource: 'legacy',
+  };
+}
+
 /**
  * Walks the hash chain of an audit log (streaming) and reports edited or
  * deleted rows, malformed lines (verify carries on past them), unchained rows
- * and a torn tail; given the audit head recorded in the control state, also
- * truncation of the tail. A missing log verifies as empty.
+ * and a torn tail; given the recorded audit head (our head file, or a
+ * control state's legacy `audit_head`), also truncation of the tail and a
+ * changed head row. A missing log verifies as empty. Feeds `AuditChainFold`,
+ * which holds every rule.
  */
-export function verifyAuditChain(filePath: string, expectedHead?: AuditHead | null): AuditVerification {
-  const check = new AuditChainCheck(expectedHead ?? null);
+export function verifyAuditChain(
+  filePath: string,
+  expected?: AuditHead | AuditChainFoldOptions | null,
+): AuditVerification {
+  return foldAuditChain(filePath, new AuditChainFold(foldOptionsOf(expected)));
+}
+
+/**
+ * Feeds every complete row of `filePath` to `fold` and finishes it. Rows whose
+ * action is in `collectActions` (operator acts such as `audit accept`, a few
+ * rows) are also parsed in full and handed to `onCollected`.
+ */
+export function foldAuditChain(
+  filePath: string,
+  fold: AuditChainFold,
+  collect?: { actions: ReadonlySet<string>; onCollected: (line: number, row: AuditReplayRow) => void },
+): AuditVerification {
   const log = AuditLogReader.open(filePath);
-  if (log === undefined) return check.finish(filePath, null);
+  if (log === undefined) return fold.finish(filePath, null);
   try {
     const { lines } = log;
     const scanner = new AuditRowScanner();
@@ -23,21 +58,33 @@ export function verifyAuditChain(filePath: string, expectedHead?: AuditHead | nu
       const { buf, start, end, lineNumber } = lines;
       if (isBlankAuditLine(buf, start, end)) continue;
       const bytes = buf.subarray(start, end);
-      const sha256 = rowSha256Hex(bytes);
+      const lineEnd = buf[end] === CR ? 2 : 1;
+      const facts: AuditRowFacts = {
+        line: lineNumber,
+        offset: lines.offset,
+        byteLength: end - start,
+        sha256: rowSha256Hex(bytes),
+        prevSha256: undefined,
+      };
       if (scanner.scan(buf, start, end)) {
-        check.addRow(lineNumber, sha256, scanner.fields.prev_sha256);
+        facts.prevSha256 = scanner.fields.prev_sha256;
+        fold.addRow(facts, lineEnd);
+        if (collect?.actions.has(scanner.fields.action) === true) collect.onCollected(lineNumber, parseAuditRow(bytes));
         continue;
       }
-      let prev: unknown;
+      let row: AuditReplayRow;
       try {
-        prev = parseAuditRow(bytes).prev_sha256;
+        row = parseAuditRow(bytes);
       } catch (error) {
-        check.addMalformedRow(lineNumber, sha256, formatErrorChain(error));
+        fold.addMalformedRow(facts, formatErrorChain(error), lineEnd);
         continue;
       }
-      check.addRow(lineNumber, sha256, typeof prev === 'string' ? prev : undefined);
+      const prev = row.prev_sha256;
+      facts.prevSha256 = typeof prev === 'string' ? prev : undefined;
+      fold.addRow(facts, lineEnd);
+      if (collect?.actions.has(row.action) === true) collect.onCollected(lineNumber, row);
     }
-    return check.finish(filePath, lines.tornTail);
+    return fold.finish(filePath, lines.tornTail);
   } finally {
     log.close();
   }

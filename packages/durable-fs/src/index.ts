@@ -11,6 +11,7 @@ export { appendLineDurably } from './durable-append.js';
 export { observeWriteTarget, writeTargetProblem, type WriteTargetObservation } from './write-target.js';
 export type { FileKind } from './file-kind.js';
 export { truncateFileDurably } from './durable-truncate.js';
+export { renameFileDurably } from './durable-rename.js';
 export { ensureDirectory, fsyncDirectory } from './directory.js';
 export { removeStaleTempFiles } from './stale-temp-files.js';
 /** The per-state-directory lock: take, inspect (holder and verdict), break (operator), release. */

@@ -6,13 +6,13 @@ import {
   renderAuditTimeline,
   renderAuditVerification,
   repairTornTail,
-  verifyAuditChain,
-  type AuditVerification,
   type TornTailRepair,
 } from '@tau/audit-log';
 import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
-import { formatErrorChain, readControlState, type AuditHead, type AuditReplayRow } from '@tau/schemas';
+import type { AuditReplayRow } from '@tau/schemas';
+import { verifyStateDirAuditLog, type AcceptedHistoryEntry, type StateDirAuditVerification } from './state-dir-audit-verification.js';
 import { authorizeControlCommand } from './control-authorization.js';
+import { AuditLogUnverifiedError } from './control-errors.js';
 import { stateDirPaths } from './state-dir-paths.js';
 import { assertStateFileWrites } from './state-file-observation.js';
 import { planAuditRepairWrites } from './state-file-writes.js';
@@ -20,38 +20,37 @@ import { withStateDirLock } from './state-dir-lock-scope.js';
 
 /** What `audit verify` found. */
 export interface AuditVerifyOutcome {
-  verification: AuditVerification;
-  /** True when the chain is intact (notices such as a torn tail do not count). */
+  verification: StateDirAuditVerification;
+  /** True when the chain is intact or every finding was accepted (notices such as a torn tail do not count). */
   ok: boolean;
-  /** @tau/audit-log's rendering: text, or pretty JSON with `json`. */
+  /** @tau/audit-log's rendering plus accepted history: text, or pretty JSON with `json`. */
   text: string;
-  /** Why the check ran without the control state's audit head, if it did. */
+  /** Files that could not be read (the check ran without them). */
   diagnostics: string[];
+}
+
+function describeAccepted(entry: AcceptedHistoryEntry): string[] {
+  const when = entry.accepted_at_unix_ms === null ? 'unknown time' : new Date(entry.accepted_at_unix_ms).toISOString();
+  const lines = [`  line ${entry.line}: accepted by ${entry.principal ?? 'unknown'} at ${when}: ${JSON.stringify(entry.reason ?? '')}`];
+  for (const f of entry.findings) lines.push(`    ${f.line === null ? 'log' : `line ${f.line}`}: ${f.kind}: ${f.detail}`);
+  return lines;
 }
 
 /**
  * `audit verify`: walks the hash chain of `<stateDir>/control-audit.jsonl`
- * against the audit head recorded in `control-state.json` (so truncation of
- * the tail is found too). Read-only, takes no lock and needs no
- * authorization, like `status`. An unreadable control state is reported and
- * the chain verified without a head.
+ * against our head file `control-audit.head.json` (truncation, an edited or
+ * moved head row, a deleted head file), and reports a deleted control state;
+ * findings accepted by `audit accept` rows are listed as history, not as
+ * problems. Read-only, takes no lock and needs no authorization, like
+ * `status`.
  */
 export function auditVerifyCommand(stateDir: string, options: { json?: boolean } = {}): AuditVerifyOutcome {
-  const paths = stateDirPaths(stateDir);
-  const diagnostics: string[] = [];
-  let expectedHead: AuditHead | null = null;
-  try {
-    expectedHead = readControlState(paths.controlState)?.audit_head ?? null;
-  } catch (error) {
-    diagnostics.push(`control state not read, verifying without its audit head: ${formatErrorChain(error)}`);
+  const { verification, diagnostics } = verifyStateDirAuditLog(stateDirPaths(stateDir));
+  let text = renderAuditVerification(verification, { json: options.json === true });
+  if (options.json !== true && verification.accepted.length > 0) {
+    text += `\naccepted (audit accept):\n${verification.accepted.flatMap(describeAccepted).join('\n')}`;
   }
-  const verification = verifyAuditChain(paths.controlAudit, expectedHead);
-  return {
-    verification,
-    ok: verification.ok,
-    text: renderAuditVerification(verification, { json: options.json === true }),
-    diagnostics,
-  };
+  return { verification, ok: verification.ok, text, diagnostics };
 }
 
 function* auditRowsOf(filePath: string): Generator<AuditReplayRow> {
@@ -111,6 +110,10 @@ export async function repairAuditLogCommand(
     ? withStateDirLock(request.stateDir, 'audit repair', () => {
         // A log that cannot be cut (a dangling link, a directory, a FIFO) fails here, before the quarantine is written.
         assertStateFileWrites(planAuditRepairWrites(paths));
+        // Like every command that writes, repair refuses a log that fails verification (accept first).
+        const { verification } = verifyStateDirAuditLog(paths);
+        const first = verification.problems[0];
+        if (first !== undefined) throw new AuditLogUnverifiedError(logPath, first, verification.problems.length);
         return repairTornTail(logPath, options.now);
       })
     : null;

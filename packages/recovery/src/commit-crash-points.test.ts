@@ -4,11 +4,13 @@
 // with no hand repair. Also the lock: a live child holding it makes us busy.
 import fs from 'node:fs';
 import path from 'node:path';
-import { verifyAuditChain } from '@tau/audit-log';
-import { formatErrorChain, readControlState, readRecoveryReport, type ControlAction } from '@tau/schemas';
+import { createHash } from 'node:crypto';
+import { formatErrorChain, readAuditHeadFile, readControlState, readRecoveryReport, type ControlAction } from '@tau/schemas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runControlCommand } from './control-command.js';
 import { exitCodeForError } from './control-errors.js';
+import { verifyStateDirAuditLog } from './state-dir-audit-verification.js';
+import { stateDirPaths } from './state-dir-paths.js';
 import type { ControlRequest } from './control-request.js';
 import {
   killChild,
@@ -59,14 +61,17 @@ describe('a resume killed at each durable operation', () => {
   it('is recovered by the next commands with no hand repair', async () => {
     await prepareCrashedRun();
     const operations = traceOperations('resume');
-    // The commit order, as the trace shows it: quarantine + truncate, report, audit append, state.
+    // The commit order, as the trace shows it: quarantine + truncate, pending report, audit append
+    // (the commit point), report renamed into place, state, head file.
     const firstTouch = (name: string): number =>
       operations.findIndex((op) => op.target === name || op.target.startsWith(`.${name}.tmp-`));
     const order = [
       operations.findIndex((op) => op.kind === 'truncate'),
-      firstTouch('recovery-report.json'),
+      firstTouch('recovery-report.pending.json'),
       operations.findIndex((op) => op.kind === 'append'),
+      firstTouch('recovery-report.json'),
       firstTouch('control-state.json'),
+      firstTouch('control-audit.head.json'),
     ];
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
@@ -98,8 +103,14 @@ describe('a resume killed at each durable operation', () => {
       // The log and the control state agree, and the chain verifies.
       const state = readControlState(path.join(ws.stateDir, 'control-state.json'));
       expect(state?.audit_head?.row_count, failpoint).toBe(rowsAfter.length);
-      const verification = verifyAuditChain(path.join(ws.stateDir, 'control-audit.jsonl'), state?.audit_head);
+      const { verification } = verifyStateDirAuditLog(stateDirPaths(ws.stateDir));
       expect(verification.ok, `${failpoint}: ${JSON.stringify(verification)}`).toBe(true);
+      expect(verification.head_source, failpoint).toBe('file');
+      expect(readAuditHeadFile(path.join(ws.stateDir, 'control-audit.head.json'))?.row_count, failpoint).toBe(rowsAfter.length);
+      // The report in place is the one the last resume row commits; none is left pending.
+      expect(fs.existsSync(path.join(ws.stateDir, 'recovery-report.pending.json')), failpoint).toBe(false);
+      const reportDigest = createHash('sha256').update(fs.readFileSync(path.join(ws.stateDir, 'recovery-report.json'))).digest('hex');
+      expect(rowsAfter.at(-1)?.recovery_report_sha256, failpoint).toBe(reportDigest);
       // No temp file survives the next mutating command.
       expect(fs.readdirSync(ws.stateDir).filter((name) => name.includes('.tmp-')), failpoint).toEqual([]);
     }

@@ -525,9 +525,11 @@ describe('runControlCommand: files it cannot write', () => {
     fs.symlinkSync('/dev/null', stateFile('control-audit.jsonl'));
     const before = treeOf(ws.stateDir);
     const error = await failure('pause');
-    expect(formatErrorChain(error)).toBe(
-      `cannot write state file '${stateFile('control-audit.jsonl')}' (nothing was changed): it is a symbolic link to '/dev/null', which is a character device, not a regular file`,
+    // The head file remembers the committed row the empty "log" lacks: refused before any write is attempted.
+    expect(formatErrorChain(error)).toMatch(
+      /^audit log '.*control-audit\.jsonl' fails verification: truncated: the log has 0 rows and lacks the recorded last row .*run `tau-po audit verify`/,
     );
+    expect(exitCodeForError(error)).toBe(1);
     expect(treeOf(ws.stateDir)).toEqual(before);
   });
 
@@ -560,17 +562,19 @@ describe('runControlCommand: reconciliation', () => {
   it('a control state behind the log (crash after the commit point) is rolled forward', async () => {
     await run('pause');
     const stateAfterPause = fs.readFileSync(stateFile('control-state.json'));
+    const headAfterPause = fs.readFileSync(stateFile('control-audit.head.json'));
     await run('cancel');
-    // The cancel row is committed, its control state write "lost".
+    // The cancel row is committed, its control state and head file writes "lost".
     fs.writeFileSync(stateFile('control-state.json'), stateAfterPause);
+    fs.writeFileSync(stateFile('control-audit.head.json'), headAfterPause);
     const status = await run('status');
     expect(status.report.control_state).toMatchObject({ lifecycle_state: 'cancelled', last_action: 'cancel', audit_head: { row_count: 2 } });
     expect(status.diagnostics).toHaveLength(1);
-    expect(status.diagnostics[0]).toMatch(/^audit log is ahead of the control state \(2 rows, control state records 1\): rolled the control state forward from the last audit row \(line 2: action=cancel lifecycle_state=cancelled\)/);
+    expect(status.diagnostics[0]).toMatch(/^audit log holds a committed row after the audit head file \(2 rows, head file records 1\): rolled the control state forward from the last audit row \(line 2: action=cancel lifecycle_state=cancelled\)/);
     // Idempotency is judged against the committed (rolled-forward) state.
     const again = await run('cancel');
     expect(again.report.idempotent).toBe(true);
-    expect(again.diagnostics[0]).toMatch(/^audit log is ahead of the control state/);
+    expect(again.diagnostics[0]).toMatch(/^audit log holds a committed row after the audit head file/);
     expect(readState()).toMatchObject({ lifecycle_state: 'cancelled', audit_head: { row_count: 3 } });
   });
 

@@ -2,7 +2,7 @@
 // command. It sequences DESIGN.md's steps and leaves every decision to the
 // pure functions it calls, so the order of durable operations is readable
 // top to bottom in `commitControlCommand`.
-import { appendAuditRow, repairTornTail, replayAuditLog, type AuditReplay } from '@tau/audit-log';
+import { AuditChainFold, repairTornTail, replayAuditLog, type AuditReplay, type AuditTailPosition } from '@tau/audit-log';
 import {
   CheckpointRestoreError,
   loadCheckpoint,
@@ -13,12 +13,23 @@ import { replaceFileAtomically } from '@tau/durable-fs';
 import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
 import {
   formatErrorChain,
+  readAuditHeadFile,
   serializeControlState,
-  serializeRecoveryReportChunks,
+  type AuditHeadFile,
   type ControlReport,
   type ControlState,
   type RecoveryReport,
 } from '@tau/schemas';
+import { commitAuditRow } from './audit-commit.js';
+import { assertFreeSpace, bytesNeededForCommit } from './free-space-check.js';
+import { chainFoldOptionsFor, unacceptedProblems, withStateDirFindings, type AcceptedFinding } from './audit-integrity.js';
+import { AuditLogUnverifiedError } from './control-errors.js';
+import {
+  RECOVERY_REPORT_DIGEST_KEY,
+  installPendingRecoveryReport,
+  settlePendingRecoveryReport,
+  writePendingRecoveryReport,
+} from './pending-recovery-report.js';
 import { buildAuditRow, buildNextControlState, type CommitRecordInput } from './commit-records.js';
 import { authorizeControlCommand } from './control-authorization.js';
 import { RecoveryGuardrailError, RollbackCheckpointLoadError } from './control-errors.js';
@@ -74,6 +85,10 @@ interface ControlPlan {
   /** Undefined only for `status` when the log could not be replayed (reported in `diagnostics`). */
   replay: AuditReplay | undefined;
   reconciled: ReconciledControlState;
+  /** Where the log ends (from the chain fold); null for `status`, which checks no chain. */
+  tail: AuditTailPosition | null;
+  /** Findings accepted so far (our head file carries them forward). */
+  acceptedFindings: AcceptedFinding[];
   transition: LifecycleTransition;
   rollbackCheckpointRunId: string | null;
   crashDetected: boolean;
@@ -126,8 +141,20 @@ export async function runControlCommand(
 function planControlCommand(request: ControlRequest, principal: string, paths: StateDirPaths): ControlPlan {
   const snapshot = loadStateDirSnapshot(paths);
   const diagnostics: string[] = [];
+  let headFile: AuditHeadFile | undefined;
+  try {
+    headFile = readAuditHeadFile(paths.controlAuditHead);
+  } catch (error) {
+    // A mutating command refuses an unreadable head (the error names it); status shows what it can.
+    if (request.action !== 'status') throw error;
+    diagnostics.push(`audit head file not read: ${formatErrorChain(error)}`);
+  }
+  // Every command that may write checks the chain in its replay (no second pass): resume replays anyway,
+  // and the others replay today to reconcile, so the hashing is the only added cost.
+  const chainFold =
+    request.action === 'status' ? undefined : new AuditChainFold(chainFoldOptionsFor(headFile, snapshot.controlState));
   // Only resume's recovery report lists every row's action; the others need counts, not a million-entry array.
-  const replayOptions = { collectActions: request.action === 'resume' };
+  const replayOptions = { collectActions: request.action === 'resume', ...(chainFold === undefined ? {} : { chainFold }) };
   let replay: AuditReplay | undefined;
   if (request.action === 'status') {
     // Tau's status never reads the log; a bad row must not blind the operator's first look.
@@ -142,10 +169,21 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
   if (replay?.torn_tail != null && (request.action === 'status' || request.dryRun === true)) {
     diagnostics.push(describeTornTailLeft(replay.torn_tail));
   }
+  const acceptedFindings: AcceptedFinding[] = headFile?.accepted_findings ?? [];
+  if (chainFold !== undefined && replay !== undefined) {
+    const verification = withStateDirFindings(
+      chainFold.finish(paths.controlAudit, replay.torn_tail),
+      snapshot.controlState !== undefined,
+      paths.controlState,
+    );
+    const refused = unacceptedProblems(verification, acceptedFindings);
+    const first = refused[0];
+    if (first !== undefined) throw new AuditLogUnverifiedError(paths.controlAudit, first, refused.length);
+  }
   const reconciled =
     replay === undefined
       ? { state: snapshot.controlState, diagnostics: [], rolledForward: false }
-      : reconcileControlState(snapshot.controlState, replay);
+      : reconcileControlState(snapshot.controlState, replay, headFile);
   diagnostics.push(...reconciled.diagnostics);
   const transition = decideLifecycleTransition(request.action, reconciled.state, request.rollbackCheckpoint);
   const rollbackCheckpointRunId =
@@ -154,6 +192,7 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
   const restore = crashDetected ? restoreCheckpoint(paths) : null;
   // Last, right before the commit: every file the commit writes must take the write, or nothing is written.
   assertStateFileWrites(planControlCommandWrites(request.action, paths));
+  if (request.action !== 'status') assertFreeSpace(paths.stateDir, bytesNeededForCommit(request.action, replay?.event_count ?? 0));
   return {
     request,
     principal,
@@ -161,6 +200,8 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
     snapshot,
     replay,
     reconciled,
+    tail: chainFold?.tailPosition ?? null,
+    acceptedFindings,
     transition,
     rollbackCheckpointRunId,
     crashDetected,
@@ -243,8 +284,14 @@ function outcomeOf(
 }
 
 /** Resume's outcome carries the report it wrote (a dry run: would write); its diagnostics are the operator's. */
-function resumeOutcomeOf(plan: ControlPlan, controlState: ControlState, recoveryReport: RecoveryReport): ControlOutcome {
-  const outcome = { ...outcomeOf(plan, controlState, recoveryReport, recoveryReport.diagnostics), recoveryReport };
+function resumeOutcomeOf(
+  plan: ControlPlan,
+  controlState: ControlState,
+  recoveryReport: RecoveryReport,
+  warnings: string[] = [],
+): ControlOutcome {
+  const diagnostics = [...recoveryReport.diagnostics, ...warnings];
+  const outcome = { ...outcomeOf(plan, controlState, recoveryReport, diagnostics), recoveryReport };
   return plan.restoredCheckpoint === null ? outcome : { ...outcome, restoredCheckpoint: plan.restoredCheckpoint };
 }
 
@@ -267,9 +314,12 @@ function reportDryRun(plan: ControlPlan, nowUnixMs: number): ControlOutcome {
  * from (README.md, "Crash points").
  */
 function commitControlCommand(plan: ControlPlan, now: () => number): ControlOutcome {
-  if (plan.replay === undefined) throw new Error('a mutating command needs a replayed audit log');
+  if (plan.replay === undefined || plan.tail === null) throw new Error('a mutating command needs a replayed, checked audit log');
   const nowUnixMs = now();
   const diagnostics: string[] = [];
+  // 0. A recovery report left pending by a crash: installed if a committed row names it, else moved aside.
+  const settled = settlePendingRecoveryReport(plan.paths, plan.replay.last_mutating_row?.row ?? null, nowUnixMs);
+  if (settled !== null) diagnostics.push(settled);
   // 1. A torn tail first: appending after it would glue our row onto the torn bytes.
   const tornTail = plan.replay.torn_tail;
   if (tornTail !== null) {
@@ -277,20 +327,43 @@ function commitControlCommand(plan: ControlPlan, now: () => number): ControlOutc
     if (repair !== null) diagnostics.push(describeTornTailRepaired(tornTail, repair));
   }
   diagnostics.push(...plan.diagnostics);
-  // 2. The recovery report (resume only), atomically replaced; streamed in
+  // 2. The recovery report (resume only), complete under its pending name; streamed in
   //    pieces, since with one action per audit row its text would be tens of MB.
   let recoveryReport: RecoveryReport | undefined;
+  let reportDigest: string | undefined;
   if (plan.request.action === 'resume') {
     recoveryReport = recoveryReportOf(plan, nowUnixMs, diagnostics);
-    replaceFileAtomically(plan.paths.recoveryReport, serializeRecoveryReportChunks(recoveryReport));
+    reportDigest = writePendingRecoveryReport(plan.paths, recoveryReport);
   }
-  // 3. The audit row: the commit point.
+  // 3. The audit row (carrying the report's digest): the commit point. Then the report
+  //    into place, the control state, the head file; after the row, failures are warnings.
   const input = commitInput(plan, nowUnixMs);
-  const head = appendAuditRow(plan.paths.controlAudit, buildAuditRow(input), plan.replay.head);
-  // 4. The control state, recording the new audit head.
-  const controlState = buildNextControlState(input, head);
-  replaceFileAtomically(plan.paths.controlState, serializeControlState(controlState));
+  const row = buildAuditRow(input);
+  if (reportDigest !== undefined) row[RECOVERY_REPORT_DIGEST_KEY] = reportDigest;
+  let controlState: ControlState | undefined;
+  const committed = commitAuditRow({
+    paths: plan.paths,
+    row,
+    tail: { row_count: plan.tail.row_count, last_row_sha256: plan.tail.last_row_sha256 },
+    acceptedFindings: plan.acceptedFindings,
+    afterCommit: (head) => {
+      controlState = buildNextControlState(input, head);
+      const state = controlState;
+      const writes = [
+        {
+          label: `control state '${plan.paths.controlState}'`,
+          run: () => replaceFileAtomically(plan.paths.controlState, serializeControlState(state)),
+        },
+      ];
+      if (reportDigest !== undefined) {
+        writes.unshift({ label: `recovery report '${plan.paths.recoveryReport}'`, run: () => installPendingRecoveryReport(plan.paths) });
+      }
+      return writes;
+    },
+  });
+  diagnostics.push(...committed.warnings);
+  const finalState = controlState ?? buildNextControlState(input, committed.head);
   return recoveryReport === undefined
-    ? outcomeOf(plan, controlState, plan.snapshot.recoveryReport, diagnostics)
-    : resumeOutcomeOf(plan, controlState, recoveryReport);
+    ? outcomeOf(plan, finalState, plan.snapshot.recoveryReport, diagnostics)
+    : resumeOutcomeOf(plan, finalState, recoveryReport, committed.warnings);
 }

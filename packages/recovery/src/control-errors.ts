@@ -102,6 +102,29 @@ export class StateFileUnwritableError extends Error {
 }
 
 /**
+ * The audit log fails verification (an edit, a cut, a missing head file...):
+ * every mutating command refuses it until an operator accepts the finding
+ * (`tau-po audit accept`). Raised before anything is written: exit 1.
+ */
+export class AuditLogUnverifiedError extends Error {
+  override name = 'AuditLogUnverifiedError';
+  readonly exitCode = EXIT_CODES.failure;
+  constructor(
+    readonly auditLogPath: string,
+    /** The first finding, `kind` and where. */
+    readonly finding: { kind: string; line: number | null; detail: string },
+    /** How many unaccepted findings in all. */
+    readonly findingCount: number,
+  ) {
+    const where = finding.line === null ? '' : ` at line ${finding.line}`;
+    const more = findingCount > 1 ? ` (and ${findingCount - 1} more)` : '';
+    super(
+      `audit log '${auditLogPath}' fails verification: ${finding.kind}${where}: ${finding.detail}${more}; nothing was changed; run \`tau-po audit verify\`, then \`tau-po audit accept --reason "..."\` once understood`,
+    );
+  }
+}
+
+/**
  * The exit status for an error: walks the cause chain from the outside in
  * and returns the first known code (usage 2, denied 3, guardrail 4, busy 5);
  * anything else is 1.

@@ -1,4 +1,4 @@
-import type { AuditHead, AuditReplayRow, ControlAction, ControlState, LifecycleState } from '@tau/schemas';
+import type { AuditHead, AuditHeadFile, AuditReplayRow, ControlAction, ControlState, LifecycleState } from '@tau/schemas';
 import { lifecycleStateSchema } from '@tau/schemas';
 import { TARGET_LIFECYCLE_STATE } from './lifecycle-transition.js';
 
@@ -10,7 +10,7 @@ export interface AuditLogPosition {
   /** Complete rows and the hash of the last one. */
   head: AuditHead;
   /** The last complete row whose action changes the lifecycle (every row but `status`), with its 1-based line; or null. */
-  last_mutating_row: { line: number; row: AuditReplayRow } | null;
+  last_mutating_row: { line: number; offset: number; row: AuditReplayRow } | null;
 }
 
 /** The control state a command should start from, and why it differs from the file. */
@@ -45,6 +45,15 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 const isTimestamp = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
+/**
+ * A row we appended: it carries our chain link or our identity keys, which
+ * Tau's binary never writes. Our rows are commit points (written before the
+ * state); Tau's are written after its state, so a Tau row is already applied.
+ */
+export function isOurAuditRow(row: AuditReplayRow): boolean {
+  return typeof row.prev_sha256 === 'string' || typeof row.os_user === 'string' || typeof row.host === 'string';
+}
+
 /** The control state the last committed row implies, or undefined when the row cannot say. */
 function stateFromRow(row: AuditReplayRow, head: AuditHead, prior: ControlState | undefined): ControlState | undefined {
   const lifecycle_state = rowLifecycleState(row);
@@ -71,29 +80,34 @@ function countRows(count: number): string {
 }
 
 /**
- * Reconciles the control state file with the audit log (pure).
+ * Reconciles the control state file with the audit log (pure), by structure,
+ * never by clock: timestamps come from machines whose clocks disagree.
  *
- * The audit row is the commit point and the control state is written after
- * it, so a crash between the two leaves the log one row ahead. Rules:
- * - The state records an `audit_head` (we wrote it): fewer rows recorded than
- *   the log holds means the log is ahead, so the state is rolled forward from
- *   the last row; more rows recorded, or the same count with another hash,
- *   means the log was cut or edited: reported, state kept (`audit verify`
- *   tells more).
+ * Our commit order is row (commit point) -> control state -> head file, so
+ * the head file (`appliedHead`) marks how far our commits were fully
+ * applied. Rules:
  * - No control state but rows exist: rolled forward from the last row.
- * - A state without `audit_head` (written by Tau, which writes the state
- *   first and the row second): only compared. If the last row disagrees and
- *   is newer than the state, the log is ahead (our row, then a crash):
- *   rolled forward. If it is not newer, the state is ahead of the log (Tau
- *   stopped before its append): state kept, reported.
+ * - With a head file: the last mutating row starting at or after its
+ *   `end_offset` and written by us (`isOurAuditRow`) was committed but not
+ *   applied: rolled forward. One written by Tau was applied already (Tau
+ *   writes its state first): state kept.
+ * - Without a head file (an older directory), the state's own `audit_head`
+ *   gives the applied row count: more rows in the log and the last mutating
+ *   one ours means rolled forward; fewer, or another hash, is reported.
+ * - Neither (a directory only Tau wrote): our last mutating row that
+ *   disagrees with the state was committed but not applied (Tau's state
+ *   without its row is a write Tau never committed): rolled forward; Tau's
+ *   own row is applied: state kept.
  */
 export function reconcileControlState(
   controlState: ControlState | undefined,
   auditLog: AuditLogPosition,
+  appliedHead?: AuditHeadFile,
 ): ReconciledControlState {
   const { head } = auditLog;
   const lastRow = auditLog.last_mutating_row?.row ?? null;
   const lastLine = auditLog.last_mutating_row?.line ?? 0;
+  const lastOffset = auditLog.last_mutating_row?.offset ?? 0;
   const recorded = controlState?.audit_head;
   const kept = (diagnostics: string[] = []): ReconciledControlState => ({
     state: controlState,
@@ -128,8 +142,18 @@ export function reconcileControlState(
   if (controlState === undefined) {
     return rollForward(`control state is missing but the audit log holds ${countRows(head.row_count)}`);
   }
+  if (lastRow === null) return kept();
+  if (appliedHead !== undefined) {
+    if (lastOffset >= appliedHead.end_offset && isOurAuditRow(lastRow)) {
+      return rollForward(
+        `audit log holds a committed row after the audit head file (${countRows(head.row_count)}, head file records ${appliedHead.row_count})`,
+      );
+    }
+    return kept();
+  }
   if (recorded !== undefined && recorded !== null) {
     if (recorded.row_count < head.row_count) {
+      if (!isOurAuditRow(lastRow)) return kept();
       return rollForward(
         `audit log is ahead of the control state (${countRows(head.row_count)}, control state records ${recorded.row_count})`,
       );
@@ -146,14 +170,12 @@ export function reconcileControlState(
     }
     return kept();
   }
-  if (lastRow === null) return kept();
   const rowLifecycle = rowLifecycleState(lastRow);
   const rowRollback = lastRow.rollback_checkpoint ?? null;
   if (rowLifecycle === controlState.lifecycle_state && rowRollback === controlState.rollback_checkpoint) return kept();
-  const rowTime = rowField(lastRow, 'timestamp_unix_ms', isTimestamp);
-  if (rowTime !== undefined && rowTime > controlState.updated_unix_ms) {
+  if (isOurAuditRow(lastRow)) {
     return rollForward(
-      `audit log's last row (${describeRow(lastRow, lastLine, rowLifecycle ?? 'unknown')}) is newer than the control state (lifecycle_state=${controlState.lifecycle_state})`,
+      `audit log's last row (${describeRow(lastRow, lastLine, rowLifecycle ?? 'unknown')}) is ours and disagrees with the control state (lifecycle_state=${controlState.lifecycle_state}), which records no audit head`,
     );
   }
   return kept([

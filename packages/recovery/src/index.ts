@@ -67,6 +67,7 @@ export {
   RecoveryGuardrailError,
   RollbackCheckpointLoadError,
   StateFileUnwritableError,
+  AuditLogUnverifiedError,
   UsageError,
   type ExitCode,
 } from './control-errors.js';
@@ -111,6 +112,19 @@ export {
 } from './lock-commands.js';
 /** The one path for audit rows recording an operator's act (`lock_break`): chained append, head recorded. */
 export { commitOperatorAuditRow } from './operator-audit-commit.js';
+/** `audit accept --reason`: accepts what `audit verify` found, as an audited row; re-bases the head file. */
+export { auditAcceptCommand, buildAuditAcceptRow, type AuditAcceptRequest, type AuditAcceptOutcome } from './audit-accept-command.js';
+/** `audit verify` for a state directory: chain vs our head file, missing files, accepted history. */
+export {
+  verifyStateDirAuditLog,
+  AUDIT_ACCEPT_ACTION,
+  type StateDirAuditVerification,
+  type AcceptedHistoryEntry,
+} from './state-dir-audit-verification.js';
+/** The one commit path for any audit row: row (commit point) -> post-commit writes -> head file. */
+export { commitAuditRow, type AuditCommit, type CommittedAuditRow, type PostCommitWrite } from './audit-commit.js';
+/** Resume's recovery report, committed by its row's digest; roll-forward of a pending one. */
+export { inspectPendingRecoveryReport, RECOVERY_REPORT_DIGEST_KEY } from './pending-recovery-report.js';
 /** `checkpoint inspect <file>`: the loaded header and sizes, or the loader's error. */
 export { inspectCheckpoint } from './checkpoint-commands.js';
 /** `checkpoint verify <file>`: @tau/checkpoint-store's report (never throws for a bad file). */

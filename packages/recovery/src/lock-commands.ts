@@ -17,7 +17,7 @@ import {
   type LockHolder,
 } from '@tau/durable-fs';
 import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
-import type { OperatorAuditRow } from '@tau/schemas';
+import type { AuditOperatorRow } from '@tau/schemas';
 import { AUDIT_REPAIR_ACTION } from './audit-log-commands.js';
 import { authorizeControlCommand } from './control-authorization.js';
 import { assertOperatorAuditRowCommittable, commitOperatorAuditRow } from './operator-audit-commit.js';
@@ -215,7 +215,7 @@ export async function breakLockCommand(
     committed = withStateDirLockPatiently(request.stateDir, 'lock break', () =>
       commitOperatorAuditRow(
         paths,
-        (lifecycle): OperatorAuditRow => ({
+        (lifecycle): AuditOperatorRow => ({
           schema_version: 1,
           timestamp_unix_ms: now(),
           principal,

@@ -53,7 +53,7 @@ describe('auditVerifyCommand', () => {
     await commit('pause');
     writeStateFile(ws.stateDir, 'control-state.json', '{');
     const outcome = auditVerifyCommand(ws.stateDir);
-    expect(outcome.diagnostics[0]).toMatch(/^control state not read, verifying without its audit head: failed to parse training control state/);
+    expect(outcome.diagnostics[0]).toMatch(/^control state not read: failed to parse training control state/);
     expect(outcome.verification.rows).toBe(1);
   });
 });

@@ -57,32 +57,38 @@ describe('resume after a long run', () => {
     expect(outcome.report.recovery_replayed_audit_events).toBe(ROWS);
   });
 
-  it('counts the streamed report as one write: the same 10 durable operations as a short log', () => {
+  it('counts the streamed report as one write: the same 16 durable operations as a short log', () => {
     const operations = traceResume();
     expect(operations.map((op) => `${op.kind} ${op.target.replace(/\.tmp-.*$/, '.tmp')}`)).toEqual([
-      'write .recovery-report.json.tmp',
-      'fsync .recovery-report.json.tmp',
-      'rename recovery-report.json',
+      'write .recovery-report.pending.json.tmp',
+      'fsync .recovery-report.pending.json.tmp',
+      'rename recovery-report.pending.json',
       'fsync state',
       'append control-audit.jsonl',
       'fsync control-audit.jsonl',
+      'rename recovery-report.json',
+      'fsync state',
       'write .control-state.json.tmp',
       'fsync .control-state.json.tmp',
       'rename control-state.json',
       'fsync state',
+      'write .control-audit.head.json.tmp',
+      'fsync .control-audit.head.json.tmp',
+      'rename control-audit.head.json',
+      'fsync state',
     ]);
-    expect(operations).toHaveLength(10);
+    expect(operations).toHaveLength(16);
   });
 
   it('torn in the middle of the stream: most of the report in a temp file, the target untouched, the next resume recovers', async () => {
-    const reportWrite = traceResume().find((op) => op.kind === 'write' && op.target.startsWith('.recovery-report.json.tmp-'));
+    const reportWrite = traceResume().find((op) => op.kind === 'write' && op.target.startsWith('.recovery-report.pending.json.tmp-'));
     expect(reportWrite).toBeDefined();
     removeWorkspace(ws);
     ws = createLongRunWorkspace();
     const killed = runControlCommandInChild(request('resume'), { TAU_PO_FAILPOINT: `torn@${reportWrite?.index ?? 0}` });
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     expect(fs.existsSync(reportPath())).toBe(false);
-    const temp = fs.readdirSync(ws.stateDir).filter((name) => name.startsWith('.recovery-report.json.tmp-'));
+    const temp = fs.readdirSync(ws.stateDir).filter((name) => name.startsWith('.recovery-report.pending.json.tmp-'));
     expect(temp).toHaveLength(1);
     const tornBytes = fs.statSync(path.join(ws.stateDir, temp[0] as string)).size;
     expect(readAuditRows(ws.stateDir)).toHaveLength(ROWS);

@@ -166,7 +166,7 @@ describe('diagnoseStateDir', () => {
     expect(fs.lstatSync(lockPath).isFile()).toBe(false);
   });
 
-  it('an edited audit log shows in the chain check without blocking resume', async () => {
+  it('an edited audit log shows in the chain check and blocks resume until accepted', async () => {
     const req = { stateDir: ws.stateDir, rbacPolicyPath: ws.policyPath, principal: OPERATOR };
     await runControlCommand({ ...req, action: 'pause' }, {});
     await runControlCommand({ ...req, action: 'cancel' }, {});
@@ -174,6 +174,24 @@ describe('diagnoseStateDir', () => {
     fs.writeFileSync(log, fs.readFileSync(log, 'utf8').replace('"principal":"local:rl-operator"', '"principal":"local:mallory"'));
     const report = await doctor();
     expect(check(report, 'audit chain').ok).toBe(false);
-    expect(report.resume_would_succeed).toBe(true);
+    expect(report.resume_would_succeed).toBe(false);
+    expect(report.resume_error).toMatch(/fails verification: edited_or_deleted at line 2: .*tau-po audit verify/);
+  });
+});
+
+describe('diagnoseStateDir: pending roll-forward', () => {
+  it('reports a committed row not applied and a pending report, and says which way each goes', async () => {
+    const req = { stateDir: ws.stateDir, rbacPolicyPath: ws.policyPath, principal: OPERATOR };
+    await runControlCommand({ ...req, action: 'pause' }, {});
+    const head = fs.readFileSync(path.join(ws.stateDir, 'control-audit.head.json'));
+    const state = fs.readFileSync(path.join(ws.stateDir, 'control-state.json'));
+    await runControlCommand({ ...req, action: 'cancel' }, {});
+    // The cancel committed; its state and head file writes "lost"; a report no row names left pending.
+    fs.writeFileSync(path.join(ws.stateDir, 'control-audit.head.json'), head);
+    fs.writeFileSync(path.join(ws.stateDir, 'control-state.json'), state);
+    fs.writeFileSync(path.join(ws.stateDir, 'recovery-report.pending.json'), '{}');
+    const detail = check(await doctor(), 'pending roll-forward').detail;
+    expect(detail).toMatch(/a committed audit row is not applied yet/);
+    expect(detail).toMatch(/recovery-report\.pending\.json' is committed by no audit row: the next mutating command moves it aside/);
   });
 });

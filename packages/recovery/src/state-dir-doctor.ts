@@ -4,12 +4,13 @@
 // same decisions, no second copy of them here.
 import fs from 'node:fs';
 import path from 'node:path';
-import { replayAuditLog, verifyAuditChain, type AuditReplay } from '@tau/audit-log';
+import { replayAuditLog, type AuditReplay } from '@tau/audit-log';
 import { verifyCheckpoint, type CheckpointVerification, type LoadedCheckpoint } from '@tau/checkpoint-store';
 import { readStateDirLock, STATE_DIR_LOCK_FILE, StateDirBusyError, type LockHolder } from '@tau/durable-fs';
 import { actionKeyFor, loadRbacPolicy, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
 import {
   formatErrorChain,
+  readAuditHeadFile,
   readControlState,
   readRecoveryReport,
   readTrainingStatus,
@@ -23,6 +24,8 @@ import { describeLockHolderIdentity, describeLockVerdict } from './lock-commands
 import { EXIT_CODES, exitCodeForError, type ExitCode } from './control-errors.js';
 import { reconcileControlState } from './control-state-reconcile.js';
 import { detectCrash } from './crash-detection.js';
+import { inspectPendingRecoveryReport } from './pending-recovery-report.js';
+import { verifyStateDirAuditLog } from './state-dir-audit-verification.js';
 import { stateDirPaths } from './state-dir-paths.js';
 import { checkStateFileWrites } from './state-file-observation.js';
 import { planControlCommandWrites } from './state-file-writes.js';
@@ -192,7 +195,7 @@ export async function diagnoseStateDir(
 
   const replay = attempt(() => replayAuditLog(paths.controlAudit));
   checks.push({ name: 'audit log', ok: replay.error === undefined, detail: replay.error ?? describeReplay(replay.value) });
-  const chain = attempt(() => verifyAuditChain(paths.controlAudit, state.value?.audit_head ?? null));
+  const chain = attempt(() => verifyStateDirAuditLog(paths).verification);
   if (chain.error !== undefined) {
     checks.push({ name: 'audit chain', ok: false, detail: chain.error });
   } else {
@@ -202,16 +205,27 @@ export async function diagnoseStateDir(
       name: 'audit chain',
       ok: v.ok,
       detail: v.ok
-        ? `intact: ${v.rows} rows (${v.chained_rows} chained, ${v.unchained_rows} unchained)`
-        : `${v.problems.length + v.problems_not_listed} problems; first: ${first?.line === null || first === undefined ? 'log' : `line ${first.line}`}: ${first?.kind}: ${first?.detail}; run \`audit verify\``,
+        ? `intact: ${v.rows} rows (${v.chained_rows} chained, ${v.unchained_rows} unchained)${v.accepted.length > 0 ? `; ${v.accepted.length} accept rows` : ''}`
+        : `${v.problems.length + v.problems_not_listed} problems; first: ${first?.line === null || first === undefined ? 'log' : `line ${first.line}`}: ${first?.kind}: ${first?.detail}; every mutating command refuses the log: run \`audit verify\`, then \`audit accept\``,
     });
   }
+  const headFile = attempt(() => readAuditHeadFile(paths.controlAuditHead));
   if (state.error === undefined && replay.error === undefined && status.error === undefined) {
-    const reconciled = reconcileControlState(state.value, replay.value);
+    const reconciled = reconcileControlState(state.value, replay.value, headFile.value);
     checks.push({
       name: 'reconciliation',
       ok: true,
       detail: reconciled.diagnostics.length === 0 ? 'control state and audit log agree' : reconciled.diagnostics.join('; '),
+    });
+    const pending = attempt(() => inspectPendingRecoveryReport(paths, replay.value.last_mutating_row?.row ?? null));
+    const rollForward: string[] = [];
+    if (reconciled.rolledForward) rollForward.push('a committed audit row is not applied yet: the next mutating command rolls the control state forward');
+    if (pending.value?.verdict === 'install') rollForward.push(`'${paths.pendingRecoveryReport}' is committed by the last resume row: the next mutating command puts it in place`);
+    if (pending.value?.verdict === 'quarantine') rollForward.push(`'${paths.pendingRecoveryReport}' is committed by no audit row: the next mutating command moves it aside`);
+    checks.push({
+      name: 'pending roll-forward',
+      ok: pending.error === undefined,
+      detail: pending.error ?? (rollForward.length === 0 ? 'none' : rollForward.join('; ')),
     });
     const crash = detectCrash(reconciled.state, status.value);
     checks.push({

@@ -14,14 +14,17 @@ describe('planControlCommandWrites', () => {
   it('lists the files each action writes, in commit order', () => {
     expect(planControlCommandWrites('status', paths)).toEqual([]);
     expect(planControlCommandWrites('resume', paths)).toEqual([
+      { path: 's/recovery-report.pending.json', method: 'replace' },
       { path: 's/recovery-report.json', method: 'replace' },
       { path: 's/control-audit.jsonl', method: 'in_place' },
       { path: 's/control-state.json', method: 'replace' },
+      { path: 's/control-audit.head.json', method: 'replace' },
     ]);
     for (const action of ['pause', 'cancel', 'rollback'] as const) {
       expect(planControlCommandWrites(action, paths)).toEqual([
         { path: 's/control-audit.jsonl', method: 'in_place' },
         { path: 's/control-state.json', method: 'replace' },
+        { path: 's/control-audit.head.json', method: 'replace' },
       ]);
     }
     expect(planAuditRepairWrites(paths)).toEqual([{ path: 's/control-audit.jsonl', method: 'in_place' }]);

@@ -37,16 +37,21 @@ export interface UnwritableStateFile {
 }
 
 /**
- * The files a control command writes, in commit order: resume's recovery
- * report, the audit log (appended to; a torn tail is quarantined to a new file
- * and cut off), the control state. `status` writes nothing.
+ * The files a control command writes, in commit order: resume's pending
+ * recovery report and the report it is renamed over, the audit log (appended to; a torn tail is quarantined to a new file
+ * and cut off), the control state, the audit head file. `status` writes nothing.
  */
 export function planControlCommandWrites(action: ControlAction, paths: StateDirPaths): PlannedStateFileWrite[] {
   if (action === 'status') return [];
   const writes: PlannedStateFileWrite[] = [];
-  if (action === 'resume') writes.push({ path: paths.recoveryReport, method: 'replace' });
+  if (action === 'resume') {
+    // Written under its pending name, then renamed over the report: both paths must take a replace.
+    writes.push({ path: paths.pendingRecoveryReport, method: 'replace' });
+    writes.push({ path: paths.recoveryReport, method: 'replace' });
+  }
   writes.push({ path: paths.controlAudit, method: 'in_place' });
   writes.push({ path: paths.controlState, method: 'replace' });
+  writes.push({ path: paths.controlAuditHead, method: 'replace' });
   return writes;
 }
 

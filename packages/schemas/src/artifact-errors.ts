@@ -1,11 +1,12 @@
 /** Artifacts read through this package, each with the noun Tau uses in its messages. */
-export type ArtifactKind = 'control_state' | 'training_status' | 'recovery_report' | 'rbac_policy';
+export type ArtifactKind = 'control_state' | 'training_status' | 'recovery_report' | 'rbac_policy' | 'audit_head';
 
 const PARSE_NOUN: Record<ArtifactKind, string> = {
   control_state: 'training control state',
   training_status: 'training status file',
   recovery_report: 'training recovery report',
   rbac_policy: 'rbac policy',
+  audit_head: 'control audit head file',
 };
 
 const VERSION_NOUN: Record<ArtifactKind, string> = {
@@ -13,6 +14,7 @@ const VERSION_NOUN: Record<ArtifactKind, string> = {
   training_status: 'training status',
   recovery_report: 'training recovery',
   rbac_policy: 'rbac policy',
+  audit_head: 'control audit head',
 };
 
 /** Refusing to serialize a value that does not match its artifact schema (the file would be unreadable). */

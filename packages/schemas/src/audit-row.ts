@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { validateForWrite } from './artifact-codec.js';
 import { SCHEMA_VERSION } from './constants.js';
-import { checkpointSourceSchema, controlActionSchema, lifecycleStateSchema } from './enums.js';
+import { auditOperatorActionSchema, checkpointSourceSchema, controlActionSchema, lifecycleStateSchema } from './enums.js';
 import { nullableEnumField, nullableStringField } from './nullable-fields.js';
 import { sha256HexSchema } from './sha256-hex.js';
 import { orderKeys, writeTauJson } from './tau-json-writer.js';
@@ -9,7 +9,8 @@ import { u64Schema } from './u64.js';
 
 /**
  * One row of `control-audit.jsonl` as we write it: Tau's nine keys, then our
- * `prev_sha256` (absent on a log's first row), `os_user` and `host`.
+ * `prev_sha256` (absent on a log's first row), `os_user` and `host`. Operator
+ * acts (`audit accept`, `lock break`) use the same keys and add their own.
  */
 export const auditRowSchema = z.looseObject({
   schema_version: z.literal(SCHEMA_VERSION),
@@ -27,6 +28,21 @@ export const auditRowSchema = z.looseObject({
 });
 /** One audit row as we write it. */
 export type AuditRow = z.infer<typeof auditRowSchema>;
+
+/**
+ * An operator act's row (`audit accept`, `lock break`): the same keys, its
+ * own action, and whatever extra keys it records. Tau's reader takes it like
+ * any row (a JSON object with a string `action`).
+ */
+export const auditOperatorRowSchema = z.looseObject({
+  ...auditRowSchema.shape,
+  action: auditOperatorActionSchema,
+});
+/** An operator act's row. */
+export type AuditOperatorRow = z.infer<typeof auditOperatorRowSchema>;
+
+/** Any row we append. */
+export type AppendableAuditRow = AuditRow | AuditOperatorRow;
 
 /**
  * What replay requires of a row, exactly as much as Tau does: a JSON object
@@ -56,7 +72,8 @@ export const AUDIT_ROW_KEYS = [
 ] as const;
 
 /** Tau's bytes for one audit row: compact JSON in Tau's key order, then exactly one `\n`. */
-export function serializeAuditRow(row: AuditRow): string {
-  const valid = validateForWrite('training control audit row', auditRowSchema, row);
+export function serializeAuditRow(row: AppendableAuditRow): string {
+  const schema = auditOperatorActionSchema.safeParse(row.action).success ? auditOperatorRowSchema : auditRowSchema;
+  const valid = validateForWrite('training control audit row', schema, row);
   return `${writeTauJson(orderKeys(valid, AUDIT_ROW_KEYS), 'compact')}\n`;
 }

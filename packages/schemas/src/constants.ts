@@ -10,6 +10,9 @@ export const CONTROL_STATE_FILE = 'control-state.json';
 /** Append-only audit log file name inside a state directory. */
 export const CONTROL_AUDIT_FILE = 'control-audit.jsonl';
 
+/** Our audit head file beside the log (Tau never touches it): see `audit-head-file.ts`. */
+export const CONTROL_AUDIT_HEAD_FILE = 'control-audit.head.json';
+
 /** Training status file name (written by the trainer only). */
 export const TRAINING_STATUS_FILE = 'status.json';
 

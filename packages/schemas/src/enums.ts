@@ -10,6 +10,15 @@ export const controlActionSchema = z.enum(['status', 'pause', 'resume', 'cancel'
 /** A control command's action. */
 export type ControlAction = z.infer<typeof controlActionSchema>;
 
+/**
+ * Operator acts recorded in the audit log beside the control actions (our
+ * extension; Tau's replay counts them as ordinary rows and derives no
+ * lifecycle from them).
+ */
+export const auditOperatorActionSchema = z.enum(['audit_accept', 'lock_break']);
+/** An operator act recorded in the audit log. */
+export type AuditOperatorAction = z.infer<typeof auditOperatorActionSchema>;
+
 /** Which policy checkpoint a recovery restored from. */
 export const checkpointSourceSchema = z.enum(['primary', 'fallback']);
 /** Which policy checkpoint a recovery restored from. */

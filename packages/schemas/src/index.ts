@@ -5,6 +5,7 @@
 export {
   CHECKPOINT_VERSION,
   CONTROL_AUDIT_FILE,
+  CONTROL_AUDIT_HEAD_FILE,
   CONTROL_STATE_FILE,
   DEFAULT_RBAC_POLICY_PATH,
   DEFAULT_STATE_DIR,
@@ -15,7 +16,9 @@ export {
   TRAINING_STATUS_FILE,
 } from './constants.js';
 export {
+  auditOperatorActionSchema,
   checkpointSourceSchema,
+  type AuditOperatorAction,
   controlActionSchema,
   lifecycleStateSchema,
   type CheckpointSource,
@@ -39,6 +42,13 @@ export { formatErrorChain } from './error-chain.js';
 export { validateJsonValue } from './artifact-codec.js';
 export { auditHeadSchema, type AuditHead } from './audit-head.js';
 export {
+  auditHeadFileSchema,
+  parseAuditHeadFile,
+  readAuditHeadFile,
+  serializeAuditHeadFile,
+  type AuditHeadFile,
+} from './audit-head-file.js';
+export {
   controlStateSchema,
   parseControlState,
   readControlState,
@@ -48,18 +58,13 @@ export {
 export {
   auditReplayRowSchema,
   auditRowSchema,
+  auditOperatorRowSchema,
   serializeAuditRow,
+  type AuditOperatorRow,
+  type AppendableAuditRow,
   type AuditReplayRow,
   type AuditRow,
 } from './audit-row.js';
-/** Audit rows recording an operator's act on the state directory (`lock_break`), which Tau's replay still reads. */
-export {
-  operatorAuditActionSchema,
-  operatorAuditRowSchema,
-  serializeOperatorAuditRow,
-  type OperatorAuditAction,
-  type OperatorAuditRow,
-} from './operator-audit-row.js';
 export {
   parseTrainingStatus,
   readTrainingStatus,

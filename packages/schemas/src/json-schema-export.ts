@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { auditHeadFileSchema } from './audit-head-file.js';
 import { auditRowSchema } from './audit-row.js';
 import { controlReportSchema } from './control-report.js';
 import { controlStateSchema } from './control-state.js';
@@ -28,6 +29,11 @@ function exportedArtifacts(): Record<string, ExportedArtifact> {
       schema: auditRowSchema,
       title: 'control-audit.jsonl row',
       description: 'One line of the append-only control audit log (compact JSON followed by a newline).',
+    },
+    'control-audit-head': {
+      schema: auditHeadFileSchema,
+      title: 'control-audit.head.json',
+      description: "Where the audit log ended at our last commit (row count, the last chained row's offsets and SHA-256); ours, beside the log.",
     },
     'training-status': {
       schema: trainingStatusSchema,
@@ -59,7 +65,7 @@ function exportedArtifacts(): Record<string, ExportedArtifact> {
 
 /**
  * JSON Schema (draft 2020-12) for every artifact, keyed by artifact name
- * (`control-state`, `control-audit-row`, `training-status`, `recovery-report`,
+ * (`control-state`, `control-audit-row`, `control-audit-head`, `training-status`, `recovery-report`,
  * `policy-checkpoint`, `rbac-policy`, `control-report`). Generated from the zod
  * schemas on each call; describes what a reader accepts (`io: 'input'`, so
  * fields with a default are not required).

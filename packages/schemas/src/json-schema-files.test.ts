@@ -29,6 +29,7 @@ describe('exportJsonSchemas', () => {
 
   it('covers every artifact with draft 2020-12 and a title', () => {
     expect(Object.keys(schemas).sort()).toEqual([
+      'control-audit-head',
       'control-audit-row',
       'control-report',
       'control-state',

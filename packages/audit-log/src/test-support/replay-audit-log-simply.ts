@@ -22,6 +22,7 @@ export function replayAuditLogSimply(filePath: string): AuditReplay {
     line += 1;
     let content = bytes.subarray(start, newline);
     if (content.at(-1) === 0x0d) content = content.subarray(0, -1);
+    const offset = start;
     start = newline + 1;
     if (WHITE_SPACE_ONLY.test(content.toString('utf8'))) continue;
     let row;
@@ -30,7 +31,7 @@ export function replayAuditLogSimply(filePath: string): AuditReplay {
     } catch (cause) {
       throw new AuditLineParseError(line, filePath, { cause });
     }
-    if (fold.addRow(line, auditRowFieldsOf(row))) lastMutating = { line, row };
+    if (fold.addRow(line, auditRowFieldsOf(row))) lastMutating = { line, offset, row };
     lastRow = content;
   }
   const tornLength = bytes.length - start;
