@@ -108,6 +108,22 @@ describe('lock break', () => {
     await runControlCommand({ action: 'resume', ...request() }, {});
   });
 
+  it('refuses a log that fails verification (edited last row): nothing changed, the lock kept', async () => {
+    await runControlCommand({ action: 'pause', ...request() }, {});
+    await runControlCommand({ action: 'resume', ...request() }, {});
+    const auditPath = path.join(ws.stateDir, 'control-audit.jsonl');
+    const text = fs.readFileSync(auditPath, 'utf8');
+    const edited = text.replace(/"principal":"local:rl-operator"(?=[^\n]*\n$)/, '"principal":"local:intruder"');
+    expect(edited).not.toBe(text);
+    fs.writeFileSync(auditPath, edited);
+    writeForeignLock();
+    const before = snapshotDirectory(ws.stateDir);
+    const error = await failureOf(breakLockCommand(request(), {}));
+    expect((error as Error).message).toMatch(/fails verification: head_mismatch/);
+    expect(exitCodeForError(error)).toBe(1);
+    expect(snapshotDirectory(ws.stateDir)).toEqual(before);
+  });
+
   it('refuses a live holder (exit 5) and changes nothing', async () => {
     await runControlCommand({ action: 'pause', ...request() }, {});
     const holder = await startLockHolder(ws.stateDir);
