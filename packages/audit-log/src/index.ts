@@ -18,6 +18,8 @@ export type { AuditTornTail } from './audit-log-lines.js';
 export { repairTornTail, type TornTailRepair } from './repair-torn-tail.js';
 /** Appends one chained row durably (the commit point) and returns the new audit head. */
 export { appendAuditRow, appendChainedAuditRow, type AppendedAuditRow } from './append-audit-row.js';
+/** O(1): whether the log ends exactly at the head we recorded (last row's bytes hashed, nothing after). */
+export { auditLogChangeStamp, auditLogEndsAtHead, type RecordedAuditHead } from './audit-log-ends-at-head.js';
 /** Walks the hash chain and reports edits, deletions, truncation, unchained rows. */
 export { verifyAuditChain } from './verify-audit-chain.js';
 /**

@@ -5,7 +5,7 @@
 // commit point nothing fails the command: a failed write becomes a warning,
 // and the head file is then left behind so the next command sees the row as
 // committed but not applied and rolls it forward.
-import { appendChainedAuditRow } from '@tau/audit-log';
+import { appendChainedAuditRow, auditLogChangeStamp } from '@tau/audit-log';
 import { replaceFileAtomically } from '@tau/durable-fs';
 import { formatErrorChain, serializeAuditHeadFile, type AuditHead, type AuditHeadFile, type AppendableAuditRow } from '@tau/schemas';
 import type { AcceptedFinding } from './audit-integrity.js';
@@ -66,6 +66,9 @@ export function commitAuditRow(commit: AuditCommit): CommittedAuditRow {
     end_offset: appended.offset + appended.byteLength + 1,
     last_row_sha256: appended.head.last_row_sha256,
   };
+  // Taken after the append and before any later write to the log: lets the next command check in O(1).
+  const logChange = auditLogChangeStamp(commit.paths.controlAudit);
+  if (logChange !== null) headFile.log_change = logChange;
   if (commit.acceptedFindings.length > 0) headFile.accepted_findings = [...commit.acceptedFindings];
   if (warnings.length === 0) {
     try {

@@ -2,7 +2,15 @@
 // command. It sequences DESIGN.md's steps and leaves every decision to the
 // pure functions it calls, so the order of durable operations is readable
 // top to bottom in `commitControlCommand`.
-import { AuditChainFold, repairTornTail, replayAuditLog, type AuditReplay, type AuditTailPosition } from '@tau/audit-log';
+import fs from 'node:fs';
+import {
+  AuditChainFold,
+  auditLogEndsAtHead,
+  repairTornTail,
+  replayAuditLog,
+  type AuditReplay,
+  type AuditTailPosition,
+} from '@tau/audit-log';
 import {
   CheckpointRestoreError,
   loadCheckpoint,
@@ -82,7 +90,11 @@ interface ControlPlan {
   principal: string;
   paths: StateDirPaths;
   snapshot: StateDirSnapshot;
-  /** Undefined only for `status` when the log could not be replayed (reported in `diagnostics`). */
+  /**
+   * Undefined for `status` when the log could not be replayed (reported in
+   * `diagnostics`), and when the O(1) check proved the log ends at our head
+   * (then `tail` is the head file's and nothing after it needs applying).
+   */
   replay: AuditReplay | undefined;
   reconciled: ReconciledControlState;
   /** Where the log ends (from the chain fold); null for `status`, which checks no chain. */
@@ -133,6 +145,29 @@ export async function runControlCommand(
 }
 
 /**
+ * The head file's position when the log provably ends at it (O(1): the
+ * log's identity stamp unchanged since our last append, one read of the last
+ * row), with the control state present and recording the same head, and
+ * no pending report to settle;
+ * otherwise null, and the caller replays (which checks the whole chain).
+ */
+function tailIfLogEndsAtHead(
+  paths: StateDirPaths,
+  headFile: AuditHeadFile | undefined,
+  snapshot: StateDirSnapshot,
+): AuditTailPosition | null {
+  if (headFile === undefined || snapshot.controlState === undefined) return null;
+  // Our two records of the head must agree: an edit of one file alone (the head moved back a row to
+  // hide a cut) is then caught here, not only by the next replay.
+  const recorded = snapshot.controlState.audit_head;
+  if (recorded?.row_count !== headFile.row_count || recorded.last_row_sha256 !== headFile.last_row_sha256) return null;
+  if (fs.existsSync(paths.pendingRecoveryReport)) return null;
+  const { row_count, last_row_offset, end_offset, last_row_sha256, log_change } = headFile;
+  const tail = { row_count, last_row_offset, end_offset, last_row_sha256 };
+  return auditLogEndsAtHead(paths.controlAudit, { ...tail, log_change }) ? tail : null;
+}
+
+/**
  * Loads, replays, reconciles and decides; reads only (checkpoints included),
  * never writes. Unless `status`, ends by checking that every file the commit
  * will write can take the write (`StateFileUnwritableError` otherwise), so a
@@ -149,10 +184,15 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
     if (request.action !== 'status') throw error;
     diagnostics.push(`audit head file not read: ${formatErrorChain(error)}`);
   }
-  // Every command that may write checks the chain in its replay (no second pass): resume replays anyway,
-  // and the others replay today to reconcile, so the hashing is the only added cost.
+  // O(1) first (DESIGN.md step 5): a command that needs no actions, on a log that ends exactly at our
+  // head file's last row, needs no replay. Anything else (rows after the head, a torn tail, no head
+  // file, a pending report) takes the full replay, which checks the chain in the same pass.
+  const tailAtHead =
+    request.action === 'status' || request.action === 'resume' ? null : tailIfLogEndsAtHead(paths, headFile, snapshot);
   const chainFold =
-    request.action === 'status' ? undefined : new AuditChainFold(chainFoldOptionsFor(headFile, snapshot.controlState));
+    request.action === 'status' || tailAtHead !== null
+      ? undefined
+      : new AuditChainFold(chainFoldOptionsFor(headFile, snapshot.controlState));
   // Only resume's recovery report lists every row's action; the others need counts, not a million-entry array.
   const replayOptions = { collectActions: request.action === 'resume', ...(chainFold === undefined ? {} : { chainFold }) };
   let replay: AuditReplay | undefined;
@@ -163,7 +203,7 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
     } catch (error) {
       diagnostics.push(`audit log not replayed, control state shown as on disk: ${formatErrorChain(error)}`);
     }
-  } else {
+  } else if (tailAtHead === null) {
     replay = replayAuditLog(paths.controlAudit, replayOptions);
   }
   if (replay?.torn_tail != null && (request.action === 'status' || request.dryRun === true)) {
@@ -180,6 +220,7 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
     const first = refused[0];
     if (first !== undefined) throw new AuditLogUnverifiedError(paths.controlAudit, first, refused.length);
   }
+  // Without a replay (status that could not replay, or a log ending at our head) the state on disk is the committed one.
   const reconciled =
     replay === undefined
       ? { state: snapshot.controlState, diagnostics: [], rolledForward: false }
@@ -192,7 +233,7 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
   const restore = crashDetected ? restoreCheckpoint(paths) : null;
   // Last, right before the commit: every file the commit writes must take the write, or nothing is written.
   assertStateFileWrites(planControlCommandWrites(request.action, paths));
-  if (request.action !== 'status') assertFreeSpace(paths.stateDir, bytesNeededForCommit(request.action, replay?.event_count ?? 0));
+  if (request.action !== 'status') assertFreeSpace(paths.stateDir, bytesNeededForCommit(request.action, replay?.event_count ?? tailAtHead?.row_count ?? 0));
   return {
     request,
     principal,
@@ -200,7 +241,7 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
     snapshot,
     replay,
     reconciled,
-    tail: chainFold?.tailPosition ?? null,
+    tail: tailAtHead ?? chainFold?.tailPosition ?? null,
     acceptedFindings,
     transition,
     rollbackCheckpointRunId,
@@ -314,14 +355,14 @@ function reportDryRun(plan: ControlPlan, nowUnixMs: number): ControlOutcome {
  * from (README.md, "Crash points").
  */
 function commitControlCommand(plan: ControlPlan, now: () => number): ControlOutcome {
-  if (plan.replay === undefined || plan.tail === null) throw new Error('a mutating command needs a replayed, checked audit log');
+  if (plan.tail === null) throw new Error('a mutating command needs a checked audit log');
   const nowUnixMs = now();
   const diagnostics: string[] = [];
   // 0. A recovery report left pending by a crash: installed if a committed row names it, else moved aside.
-  const settled = settlePendingRecoveryReport(plan.paths, plan.replay.last_mutating_row?.row ?? null, nowUnixMs);
+  const settled = settlePendingRecoveryReport(plan.paths, plan.replay?.last_mutating_row?.row ?? null, nowUnixMs);
   if (settled !== null) diagnostics.push(settled);
   // 1. A torn tail first: appending after it would glue our row onto the torn bytes.
-  const tornTail = plan.replay.torn_tail;
+  const tornTail = plan.replay?.torn_tail ?? null;
   if (tornTail !== null) {
     const repair = repairTornTail(plan.paths.controlAudit, now);
     if (repair !== null) diagnostics.push(describeTornTailRepaired(tornTail, repair));

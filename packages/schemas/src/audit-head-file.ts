@@ -24,6 +24,14 @@ export const auditHeadFileSchema = z.looseObject({
   /** SHA-256 of that row's bytes without its line ending; null for a log with no rows. */
   last_row_sha256: z.nullable(sha256HexSchema),
   /**
+   * The log file's identity right after that row's append
+   * (`<dev>:<ino>:<size>:<ctime ns>`). A command that finds the log with the
+   * same identity knows nothing has written to it since (ctime cannot be set
+   * back without changing the clock), so it checks the log in O(1) instead of
+   * replaying it. Absent or different: the full replay decides.
+   */
+  log_change: z.optional(z.string()),
+  /**
    * Findings an operator accepted (`audit accept`; each is also recorded in
    * its accept row, which `audit verify` reads), carried forward by every
    * commit so commands need not re-read the log to know them.
@@ -40,6 +48,7 @@ export const AUDIT_HEAD_FILE_KEYS = [
   'last_row_offset',
   'end_offset',
   'last_row_sha256',
+  'log_change',
   'accepted_findings',
 ] as const;
 
