@@ -214,8 +214,10 @@ describe('exit statuses', () => {
     expect(describeTree(stateDir)).toEqual(before);
   });
 
-  it('an invalid policy file: exit 1 naming the file', () => {
+  it('an invalid policy file: exit 1 with Tau\'s bare rule message; an unparsable one names the file', () => {
     fs.writeFileSync(policyPath, JSON.stringify({ ...OPERATOR_POLICY, schema_version: 2 }));
-    expectFailure(tauPo(['status']), 1, /rbac policy '.*rbac\.json'/);
+    expectFailure(tauPo(['status']), 1, /^failed to authorize prompt-optimization lifecycle control action 'status': unsupported rbac schema version 2 \(expected 1\)$/);
+    fs.writeFileSync(policyPath, '{"schema_version": 1,');
+    expectFailure(tauPo(['status']), 1, /^failed to authorize prompt-optimization lifecycle control action 'status': failed to parse rbac policy file .*rbac\.json: /);
   });
 });

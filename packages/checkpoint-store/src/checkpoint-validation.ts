@@ -1,7 +1,7 @@
 // Tau's checkpoint rules, applied to a scan summary (pure: no I/O). Fields are
 // checked in Tau's key order; each failure is one of REFERENCE.md's messages.
 import { CHECKPOINT_VERSION, POLICY_CHECKPOINT_KEYS, type PolicyCheckpointHeader } from '@tau/schemas';
-import { CheckpointFormatError } from './checkpoint-errors.js';
+import { CheckpointDuplicateKeyError, CheckpointFormatError } from './checkpoint-errors.js';
 import { MAX_CAPTURED_TOKEN_BYTES, type TopLevelMember, type TopLevelScan } from './top-level-scan.js';
 
 /** Byte length of the JSON text of each state object. */
@@ -77,7 +77,7 @@ function collectKnownFields(scan: TopLevelScan): Map<KnownField, TopLevelMember>
   for (const member of scan.members) {
     const key = decodeKey(member);
     if (key === undefined || !KNOWN_FIELDS.has(key)) continue; // unknown keys are Tau's to ignore
-    if (fields.has(key as KnownField)) throw new CheckpointFormatError(`duplicate checkpoint field \`${key}\``);
+    if (fields.has(key as KnownField)) throw new CheckpointDuplicateKeyError(`duplicate checkpoint field \`${key}\``);
     fields.set(key as KnownField, member);
   }
   return fields;

@@ -1,7 +1,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { ArtifactParseError, UnsupportedSchemaVersionError, parseRbacPolicy, type RbacPolicy } from '@tau/schemas';
 import { buildMissingPolicyAuthorizer, buildRbacAuthorizer, type RbacAuthorizer } from './rbac-authorizer.js';
-import { RbacPolicyError } from './rbac-policy-errors.js';
+import { RbacPolicyError, RbacPolicyRuleError } from './rbac-policy-errors.js';
 
 // fatal: a policy that is not UTF-8 is rejected, not patched with U+FFFD;
 // ignoreBOM: a BOM stays in the text so the JSON parser can name it.
@@ -62,9 +62,12 @@ function parsePolicyText(text: string, policyPath: string): RbacPolicy {
   try {
     return parseRbacPolicy(text, policyPath);
   } catch (error) {
-    // @tau/schemas wraps a version mismatch in its parse error; here it is a broken policy rule, named as such.
+    // @tau/schemas wraps a version mismatch in its parse error; here it is a broken policy rule, in Tau's words.
     if (error instanceof ArtifactParseError && error.cause instanceof UnsupportedSchemaVersionError) {
-      throw new RbacPolicyError('invalid', policyPath, { cause: error.cause });
+      const found = error.cause.found;
+      throw new RbacPolicyError('invalid', policyPath, {
+        cause: new RbacPolicyRuleError(`unsupported rbac schema version ${found} (expected ${error.cause.expected})`),
+      });
     }
     // Same message as ArtifactParseError's; re-raised as ours so callers catch one error type.
     if (error instanceof ArtifactParseError) throw new RbacPolicyError('parse', policyPath, { cause: error.cause });
