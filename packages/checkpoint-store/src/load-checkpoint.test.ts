@@ -87,13 +87,17 @@ describe('loadCheckpoint', () => {
     expect(loadCheckpoint(file).header.global_step).toBe(Number.MAX_SAFE_INTEGER);
   });
 
-  it('rejects a duplicated checkpoint field but not a duplicated unknown key', () => {
+  it('rejects a duplicated checkpoint field and a duplicated unknown key, however spelled', () => {
     const duplicated = writeFixture(dir, 'd.json', rawCheckpoint({}).replace(/}$/, ',"run_id":"other"}'));
     expect(formatErrorChain(loadError(duplicated))).toBe(`parse checkpoint JSON ${duplicated}: duplicate checkpoint field \`run_id\``);
     const escaped = writeFixture(dir, 'e.json', rawCheckpoint({}).replace(/}$/, ',"run\\u005fid":"other"}'));
     expect(formatErrorChain(loadError(escaped))).toContain('duplicate checkpoint field `run_id`');
-    const unknown = writeFixture(dir, 'u.json', rawCheckpoint({}).replace(/}$/, ',"x":1,"x":2}'));
-    expect(loadCheckpoint(unknown).header.run_id).toBe('run-42');
+    const unknown = writeFixture(dir, 'u.json', rawCheckpoint({}).replace(/}$/, ',"x":1,"\\u0078":2}'));
+    expect(formatErrorChain(loadError(unknown))).toBe(`parse checkpoint JSON ${unknown}: duplicate checkpoint key "x"`);
+    const proto = writeFixture(dir, 'p.json', rawCheckpoint({}).replace(/}$/, ',"__proto__":1,"__proto__":2}'));
+    expect(formatErrorChain(loadError(proto))).toBe(`parse checkpoint JSON ${proto}: duplicate checkpoint key "__proto__"`);
+    const once = writeFixture(dir, 'o.json', rawCheckpoint({}).replace(/}$/, ',"__proto__":1,"constructor":2}'));
+    expect(loadCheckpoint(once).header.run_id).toBe('run-42');
   });
 
   it('rejects a payload that is not an object', () => {
