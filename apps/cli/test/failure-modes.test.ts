@@ -1,5 +1,6 @@
 // The runbook's failure modes and every exit status, through the real CLI
 // process: the error chain on one stderr line, stdout empty, nothing written.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { acquireStateDirLock } from '@tau/durable-fs';
@@ -211,6 +212,24 @@ describe('exit statuses', () => {
     fs.writeFileSync(bad, JSON.stringify({ ...policyCheckpoint('x'), run_id: '' }));
     const before = describeTree(stateDir);
     expectFailure(tauPo(['rollback', bad]), 1, new RegExp(`^failed to load rollback checkpoint '${bad}': .*run_id`));
+    expect(describeTree(stateDir)).toEqual(before);
+  });
+
+  it.each([
+    ['/dev/zero', 'a device'],
+    ['a FIFO', 'a FIFO'],
+    ['a directory', 'a directory'],
+    ['a symlink to a FIFO', 'a FIFO'],
+  ])('--rbac-policy naming %s: refused at once (never blocks), naming the path and what it is, nothing written', (name, kind) => {
+    const fifo = path.join(workDir, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    const link = path.join(workDir, 'link.json');
+    fs.symlinkSync(fifo, link);
+    const target = { '/dev/zero': '/dev/zero', 'a FIFO': fifo, 'a directory': workDir, 'a symlink to a FIFO': link }[name] as string;
+    writeStateDir(stateDir, { controlState: controlState('paused', 'pause') });
+    const before = describeTree(stateDir);
+    const run = runTauPo(['resume', '--state-dir', stateDir, '--rbac-policy', target, '--principal', 'local:rl-operator']);
+    expectFailure(run, 1, new RegExp(`^failed to authorize prompt-optimization lifecycle control action 'resume': failed to read rbac policy file ${target}: the path is ${kind}, not a policy file$`));
     expect(describeTree(stateDir)).toEqual(before);
   });
 
