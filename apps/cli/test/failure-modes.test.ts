@@ -1,5 +1,6 @@
 // The runbook's failure modes and every exit status, through the real CLI
 // process: the error chain on one stderr line, stdout empty, nothing written.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { acquireStateDirLock } from '@tau/durable-fs';
@@ -214,8 +215,28 @@ describe('exit statuses', () => {
     expect(describeTree(stateDir)).toEqual(before);
   });
 
-  it('an invalid policy file: exit 1 naming the file', () => {
+  it.each([
+    ['/dev/zero', 'a device'],
+    ['a FIFO', 'a FIFO'],
+    ['a directory', 'a directory'],
+    ['a symlink to a FIFO', 'a FIFO'],
+  ])('--rbac-policy naming %s: refused at once (never blocks), naming the path and what it is, nothing written', (name, kind) => {
+    const fifo = path.join(workDir, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    const link = path.join(workDir, 'link.json');
+    fs.symlinkSync(fifo, link);
+    const target = { '/dev/zero': '/dev/zero', 'a FIFO': fifo, 'a directory': workDir, 'a symlink to a FIFO': link }[name] as string;
+    writeStateDir(stateDir, { controlState: controlState('paused', 'pause') });
+    const before = describeTree(stateDir);
+    const run = runTauPo(['resume', '--state-dir', stateDir, '--rbac-policy', target, '--principal', 'local:rl-operator']);
+    expectFailure(run, 1, new RegExp(`^failed to authorize prompt-optimization lifecycle control action 'resume': failed to read rbac policy file ${target}: the path is ${kind}, not a policy file$`));
+    expect(describeTree(stateDir)).toEqual(before);
+  });
+
+  it('an invalid policy file: exit 1 with Tau\'s bare rule message; an unparsable one names the file', () => {
     fs.writeFileSync(policyPath, JSON.stringify({ ...OPERATOR_POLICY, schema_version: 2 }));
-    expectFailure(tauPo(['status']), 1, /rbac policy '.*rbac\.json'/);
+    expectFailure(tauPo(['status']), 1, /^failed to authorize prompt-optimization lifecycle control action 'status': unsupported rbac schema version 2 \(expected 1\)$/);
+    fs.writeFileSync(policyPath, '{"schema_version": 1,');
+    expectFailure(tauPo(['status']), 1, /^failed to authorize prompt-optimization lifecycle control action 'status': failed to parse rbac policy file .*rbac\.json: /);
   });
 });

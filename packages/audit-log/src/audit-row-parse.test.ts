@@ -40,8 +40,11 @@ describe('parseAuditRow', () => {
   });
 
   it('rejects a duplicate action like serde does, however it is spelled', () => {
-    expect(causeOf('{"action":"pause","action":"resume"}')).toBe('row has a duplicate `action` key');
-    expect(causeOf('{"action":"pause","act\\u0069on":"resume"}')).toBe('row has a duplicate `action` key');
+    expect(causeOf('{"action":"pause","action":"resume"}')).toBe('duplicate key "action" at line 1, column 19');
+    expect(causeOf('{"action":"pause","act\\u0069on":"resume"}')).toBe('duplicate key "action" at line 1, column 19');
+    // Every repeated key, at any depth, is refused too.
+    expect(causeOf('{"action":"pause","x":{"a":1,"a":2}}')).toBe('duplicate key "a" in `x` at line 1, column 30');
+    expect(causeOf('{"action":"pause","__proto__":1,"__proto__":2}')).toMatch(/^duplicate key "__proto__"/);
     // Nested or value occurrences are not top-level keys.
     expect(parseAuditRow(Buffer.from('{"action":"action","x":{"action":"y"},"z":["action"]}')).action).toBe('action');
   });

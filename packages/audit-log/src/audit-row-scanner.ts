@@ -8,7 +8,9 @@
 // fills its fields) or declines it, and a declined line goes through the simple
 // path (`parseAuditRow`, JSON.parse based), which decides and explains. It
 // declines anything out of the ordinary (escapes in keys, integers of 16+
-// digits, non-plain timestamps, nesting deeper than 64, a duplicate `action`)
+// digits, non-plain timestamps, nesting deeper than 64, a key outside the
+// row's known keys, any repeated key, a nested object: the simple path rejects
+// repeated keys at every depth)
 // so that its fast answers stay trivially equal to the simple path's; a
 // property test checks that equality.
 import { isUtf8 } from 'node:buffer';
@@ -108,6 +110,14 @@ function rangeEquals(buf: Uint8Array, start: number, end: number, expected: Uint
   return true;
 }
 
+/** Index of the key in KEYS_IN_WRITE_ORDER, or -1 for a key a row does not have. */
+function knownKeyIndex(buf: Uint8Array, start: number, end: number): number {
+  for (let index = 0; index < KEYS_IN_WRITE_ORDER.length; index += 1) {
+    if (rangeEquals(buf, start, end, (KEYS_IN_WRITE_ORDER[index] as { bytes: Uint8Array }).bytes)) return index;
+  }
+  return -1;
+}
+
 function classifyKey(buf: Uint8Array, start: number, end: number): Key {
   switch (end - start) {
     case 6:
@@ -205,6 +215,8 @@ export class AuditRowScanner {
     const { buf } = this;
     i = this.skipWhitespace(i + 1);
     if (this.peek(i) === CLOSE_BRACE) return i + 1;
+    // One bit per known key: a repeated key is declined (the simple path rejects it).
+    let seenKeys = 0;
     for (let position = 0; ; position += 1) {
       if (this.peek(i) !== QUOTE) return -1;
       const keyStart = i + 1;
@@ -220,9 +232,14 @@ export class AuditRowScanner {
       ) {
         key = expected.key;
         i = keyStart + expected.bytes.length + 1;
+        if ((seenKeys & (1 << position)) !== 0) return -1;
+        seenKeys |= 1 << position;
       } else {
         i = this.scanString(i);
         if (i < 0 || this.escaped) return -1;
+        const index = knownKeyIndex(buf, keyStart, i - 1);
+        if (index < 0 || (seenKeys & (1 << index)) !== 0) return -1;
+        seenKeys |= 1 << index;
         key = classifyKey(buf, keyStart, i - 1);
       }
       i = this.skipWhitespace(i);
@@ -441,7 +458,8 @@ export class AuditRowScanner {
       case QUOTE:
         return this.scanString(i);
       case OPEN_BRACE:
-        return this.scanObject(i, depth + 1);
+        // Declined: repeated keys inside a nested object are the simple path's to reject.
+        return -1;
       case OPEN_BRACKET:
         return this.scanArray(i, depth + 1);
       case 0x74:

@@ -142,7 +142,12 @@ describe('replayAuditLog', () => {
   });
 
   it('fails on a duplicate action key, as serde does', () => {
-    expect(failureOf(logWith('{"action":"pause","action":"resume"}\n')).chain).toMatch(/duplicate `action` key$/);
+    expect(failureOf(logWith('{"action":"pause","action":"resume"}\n')).chain).toMatch(
+      /^failed to parse training control audit line 1 from '.*': duplicate key "action" at line 1, column 19$/,
+    );
+    expect(failureOf(logWith('{"action":"pause","principal":"a","principal":"b"}\n')).chain).toMatch(
+      /^failed to parse training control audit line 1 from '.*': duplicate key "principal" at line 1, column 35$/,
+    );
   });
 
   it('replays a 10 MB single row', () => {

@@ -6,9 +6,28 @@ export class CheckpointLoadError extends Error {
   override name = 'CheckpointLoadError';
 }
 
-/** The checkpoint's content breaks Tau's rules (a missing field, a wrong type, ...). */
+/** The checkpoint's content breaks Tau's rules (a missing field, a wrong type, ...). Bare, as in Tau: no path, no wrapper. */
 export class CheckpointFormatError extends Error {
   override name = 'CheckpointFormatError';
+}
+
+/**
+ * A key repeated in the checkpoint object. Tau's reader (serde_json into a
+ * `Value`) keeps the last one silently; we refuse it as a fault of the JSON
+ * text, so it stays under `parse checkpoint JSON <path>`, naming the file.
+ */
+export class CheckpointDuplicateKeyError extends CheckpointFormatError {
+  override name = 'CheckpointDuplicateKeyError';
+}
+
+/**
+ * What a loader throws for a checkpoint that failed validation: Tau wraps only
+ * reading and parsing with the path, so a broken rule is thrown bare, while a
+ * repeated key (a JSON-text fault) is wrapped as a parse failure.
+ */
+export function checkpointValidationFailure(path: string, cause: unknown): Error {
+  if (cause instanceof CheckpointDuplicateKeyError) return new CheckpointLoadError(`parse checkpoint JSON ${path}`, { cause });
+  return cause instanceof Error ? cause : new CheckpointFormatError(String(cause));
 }
 
 /** The checkpoint does not hash to what its `.sha256` sidecar says. */

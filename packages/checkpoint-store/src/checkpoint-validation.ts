@@ -1,7 +1,7 @@
 // Tau's checkpoint rules, applied to a scan summary (pure: no I/O). Fields are
 // checked in Tau's key order; each failure is one of REFERENCE.md's messages.
 import { CHECKPOINT_VERSION, POLICY_CHECKPOINT_KEYS, type PolicyCheckpointHeader } from '@tau/schemas';
-import { CheckpointFormatError } from './checkpoint-errors.js';
+import { CheckpointDuplicateKeyError, CheckpointFormatError } from './checkpoint-errors.js';
 import { MAX_CAPTURED_TOKEN_BYTES, type TopLevelMember, type TopLevelScan } from './top-level-scan.js';
 
 /** Byte length of the JSON text of each state object. */
@@ -74,11 +74,18 @@ function readU64(field: KnownField, member: TopLevelMember): number {
 
 function collectKnownFields(scan: TopLevelScan): Map<KnownField, TopLevelMember> {
   const fields = new Map<KnownField, TopLevelMember>();
+  // Every repeated top-level key is refused, known or not (Tau keeps the last silently).
+  const seen = new Set<string>();
   for (const member of scan.members) {
     const key = decodeKey(member);
-    if (key === undefined || !KNOWN_FIELDS.has(key)) continue; // unknown keys are Tau's to ignore
-    if (fields.has(key as KnownField)) throw new CheckpointFormatError(`duplicate checkpoint field \`${key}\``);
-    fields.set(key as KnownField, member);
+    if (key === undefined) continue;
+    if (seen.has(key)) {
+      throw new CheckpointDuplicateKeyError(
+        KNOWN_FIELDS.has(key) ? `duplicate checkpoint field \`${key}\`` : `duplicate checkpoint key ${JSON.stringify(key)}`,
+      );
+    }
+    seen.add(key);
+    if (KNOWN_FIELDS.has(key)) fields.set(key as KnownField, member); // unknown keys are Tau's to ignore
   }
   return fields;
 }

@@ -1,6 +1,6 @@
 import type { PolicyCheckpointHeader } from '@tau/schemas';
 import { checkDigest, digestSidecarPath } from './checkpoint-digest.js';
-import { CheckpointLoadError } from './checkpoint-errors.js';
+import { checkpointValidationFailure } from './checkpoint-errors.js';
 import { validateCheckpointScan, type CheckpointStateBytes } from './checkpoint-validation.js';
 import { readCheckpointFile } from './read-checkpoint-file.js';
 
@@ -27,8 +27,9 @@ export interface LoadedCheckpoint {
  * objects without being materialized. When `<path>.sha256` exists it is
  * verified in the same pass. Throws `CheckpointLoadError`: `read checkpoint
  * <path>`, `read checkpoint digest <path>.sha256` or `parse checkpoint JSON
- * <path>` with the precise cause (REFERENCE.md's messages), or
- * `CheckpointDigestError` (`checkpoint digest mismatch`).
+ * <path>` with the precise cause (REFERENCE.md's messages), a bare
+ * `CheckpointFormatError` for a broken rule (`missing required checkpoint
+ * field \`run_id\``, as Tau), or `CheckpointDigestError` (`checkpoint digest mismatch`).
  */
 export function loadCheckpoint(path: string): LoadedCheckpoint {
   const facts = readCheckpointFile(path, { alwaysHash: false });
@@ -36,7 +37,7 @@ export function loadCheckpoint(path: string): LoadedCheckpoint {
   try {
     validated = validateCheckpointScan(facts.scan);
   } catch (cause) {
-    throw new CheckpointLoadError(`parse checkpoint JSON ${path}`, { cause });
+    throw checkpointValidationFailure(path, cause);
   }
   if (facts.sidecarDigests !== undefined && facts.sha256 !== undefined) {
     checkDigest(facts.sidecarDigests, facts.sha256, digestSidecarPath(path));

@@ -39,7 +39,7 @@ describe('verifyCheckpoint', () => {
   it('reports an invalid or unreadable checkpoint without throwing', () => {
     writeFixture(dir, 'policy-checkpoint.json', '{"checkpoint_version": 1}');
     expect(verifyCheckpoint(file)).toMatchObject({
-      valid: false, header: null, error: `parse checkpoint JSON ${file}: missing required checkpoint field \`run_id\``,
+      valid: false, header: null, error: `missing required checkpoint field \`run_id\``,
     });
     expect(verifyCheckpoint(path.join(dir, 'missing.json'))).toMatchObject({ valid: false, bytes: null, sha256: null });
   });

@@ -1,6 +1,6 @@
 import { formatErrorChain, type PolicyCheckpointHeader } from '@tau/schemas';
 import { checkDigest, digestSidecarPath } from './checkpoint-digest.js';
-import { CheckpointLoadError } from './checkpoint-errors.js';
+import { checkpointValidationFailure } from './checkpoint-errors.js';
 import { validateCheckpointScan, type CheckpointStateBytes } from './checkpoint-validation.js';
 import { readCheckpointFile } from './read-checkpoint-file.js';
 
@@ -49,7 +49,7 @@ export function verifyCheckpoint(path: string): CheckpointVerification {
   try {
     validated = validateCheckpointScan(facts.scan);
   } catch (cause) {
-    const error = new CheckpointLoadError(`parse checkpoint JSON ${path}`, { cause });
+    const error = checkpointValidationFailure(path, cause);
     return {
       path, valid: false, error: formatErrorChain(error), bytes: facts.bytes, header: null, state_bytes: null,
       sha256, digest,

@@ -7,7 +7,7 @@
 // always starts at the beginning.
 import fs from 'node:fs';
 import { isBlankAuditLine } from '@tau/audit-log';
-import type { ApiAuditPageRow } from '@tau/schemas';
+import { parseJsonStrict, type ApiAuditPageRow } from '@tau/schemas';
 
 /** Every this many rows, the index records where a row starts. */
 export const AUDIT_INDEX_STRIDE = 1024;
@@ -28,7 +28,8 @@ function pageRowOf(bytes: Buffer, row: number, line: number): ApiAuditPageRow {
   const text = bytes.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Strict: a row with a repeated key is shown unparsed, never with one of its values picked.
+    value = parseJsonStrict(text);
   } catch {
     value = undefined;
   }

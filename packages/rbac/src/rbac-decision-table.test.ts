@@ -142,11 +142,11 @@ const CASES: Case[] = [
   { fixture: 'everyone', principal: 'admin', action: 'control:rl:pause', expected: allow('admin', '*') },
   { fixture: 'everyone', principal: 'admin', action: 'control:rl:rollback', expected: deny('admin', 'control:rl:rollback') },
   // files that are not a policy: an error naming the path, never a decision.
-  { fixture: 'directory', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^failed to read rbac policy '.*directory\.json': the path is a directory, not a policy file$/ } },
-  { fixture: 'invalid-json', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^failed to parse rbac policy '.*invalid-json\.json': / } },
-  { fixture: 'empty-file', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^failed to parse rbac policy '.*empty-file\.json': / } },
-  { fixture: 'duplicate-principal', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^invalid rbac policy '.*duplicate-principal\.json': principal 'local:alice' is bound more than once; merge roles into one binding$/ } },
-  { fixture: 'version-2', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^invalid rbac policy '.*version-2\.json': unsupported rbac policy schema version 2 \(expected 1\)$/ } },
+  { fixture: 'directory', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^failed to read rbac policy file .*directory\.json: the path is a directory, not a policy file$/ } },
+  { fixture: 'invalid-json', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^failed to parse rbac policy file .*invalid-json\.json: / } },
+  { fixture: 'empty-file', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^failed to parse rbac policy file .*empty-file\.json: / } },
+  { fixture: 'duplicate-principal', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^duplicate rbac principal binding 'local:alice'; merge roles into one binding$/ } },
+  { fixture: 'version-2', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^unsupported rbac schema version 2 \(expected 1\)$/ } },
 ];
 
 let directory: string;

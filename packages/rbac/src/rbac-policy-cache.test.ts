@@ -49,6 +49,6 @@ describe('loadRbacPolicyCached', () => {
     fs.rmSync(policyPath);
     expect((await loadRbacPolicyCached(policyPath)).policyMissing).toBe(true);
     fs.mkdirSync(policyPath);
-    await expect(loadRbacPolicyCached(policyPath)).rejects.toThrow(/^failed to read rbac policy/);
+    await expect(loadRbacPolicyCached(policyPath)).rejects.toThrow(/^failed to read rbac policy file /);
   });
 });

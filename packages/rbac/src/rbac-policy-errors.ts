@@ -1,17 +1,22 @@
 /** What went wrong with a policy file: it could not be read, is not a valid document, or breaks a policy rule. */
 export type RbacPolicyProblem = 'read' | 'parse' | 'invalid';
 
-const PHRASE: Record<RbacPolicyProblem, string> = {
-  read: 'failed to read rbac policy',
-  parse: 'failed to parse rbac policy',
-  invalid: 'invalid rbac policy',
+const PHRASE: Record<Exclude<RbacPolicyProblem, 'invalid'>, string> = {
+  read: 'failed to read rbac policy file',
+  parse: 'failed to parse rbac policy file',
 };
 
+function ruleMessage(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
 /**
- * A policy file that exists but cannot be used: `failed to read rbac policy
- * '<path>'`, `failed to parse rbac policy '<path>'` or `invalid rbac policy
- * '<path>'`, with the precise problem as the cause. Never a denial: a broken
- * policy is an operator error to fix, not an answer.
+ * A policy file that exists but cannot be used. As Tau words it, only reading
+ * and parsing are wrapped with the path (`failed to read rbac policy file
+ * <path>`, `failed to parse rbac policy file <path>`, with the precise problem
+ * as the cause); a broken policy rule is the rule's bare message (`unsupported
+ * rbac schema version 2 (expected 1)`), under the caller's context. Never a
+ * denial: a broken policy is an operator error to fix, not an answer.
  */
 export class RbacPolicyError extends Error {
   override name = 'RbacPolicyError';
@@ -20,7 +25,11 @@ export class RbacPolicyError extends Error {
     readonly policyPath: string,
     options: { cause: unknown },
   ) {
-    super(`${PHRASE[problem]} '${policyPath}'`, options);
+    // A broken rule is bare, as in Tau: the rule's own message, no path, no wrapper.
+    super(
+      problem === 'invalid' ? ruleMessage(options.cause) : `${PHRASE[problem]} ${policyPath}`,
+      problem === 'invalid' ? undefined : options,
+    );
   }
 }
 

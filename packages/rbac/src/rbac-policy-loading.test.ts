@@ -102,7 +102,7 @@ describe('loadRbacPolicy with an unusable path', () => {
     const path = join(directory, 'rbac.json');
     mkdirSync(path);
     const failure = await loadFailure(path);
-    expect(formatErrorChain(failure)).toBe(`failed to read rbac policy '${path}': the path is a directory, not a policy file`);
+    expect(formatErrorChain(failure)).toBe(`failed to read rbac policy file ${path}: the path is a directory, not a policy file`);
   });
 
   it('rejects a dangling symbolic link instead of calling the policy missing', async () => {
@@ -110,7 +110,7 @@ describe('loadRbacPolicy with an unusable path', () => {
     symlinkSync(join(directory, 'gone.json'), path);
     const failure = await loadFailure(path);
     expect(formatErrorChain(failure)).toBe(
-      `failed to read rbac policy '${path}': the path is a symbolic link to a file that does not exist`,
+      `failed to read rbac policy file ${path}: the path is a symbolic link to a file that does not exist`,
     );
   });
 
@@ -119,7 +119,7 @@ describe('loadRbacPolicy with an unusable path', () => {
     writeFileSync(file, '');
     const path = join(file, 'rbac.json');
     const failure = await loadFailure(path);
-    expect(formatErrorChain(failure)).toBe(`failed to read rbac policy '${path}': a parent of the path is not a directory`);
+    expect(formatErrorChain(failure)).toBe(`failed to read rbac policy file ${path}: a parent of the path is not a directory`);
   });
 
   it.skipIf(process.getuid?.() === 0)('rejects a file it may not read', async () => {
@@ -127,14 +127,14 @@ describe('loadRbacPolicy with an unusable path', () => {
     writeFileSync(path, '{}');
     chmodSync(path, 0o000);
     const failure = await loadFailure(path);
-    expect(formatErrorChain(failure)).toBe(`failed to read rbac policy '${path}': permission denied`);
+    expect(formatErrorChain(failure)).toBe(`failed to read rbac policy file ${path}: permission denied`);
   });
 
   it('rejects bytes that are not UTF-8', async () => {
     const path = join(directory, 'rbac.json');
     writeFileSync(path, Buffer.from([0x7b, 0xff, 0x7d]));
     const failure = await loadFailure(path);
-    expect(formatErrorChain(failure)).toBe(`failed to read rbac policy '${path}': the file is not valid UTF-8`);
+    expect(formatErrorChain(failure)).toBe(`failed to read rbac policy file ${path}: the file is not valid UTF-8`);
   });
 
   it.each([
@@ -150,7 +150,7 @@ describe('loadRbacPolicy with an unusable path', () => {
     const failure = await loadFailure(path);
     expect(failure.problem).toBe('parse');
     const chain = formatErrorChain(failure);
-    expect(chain.startsWith(`failed to parse rbac policy '${path}': `)).toBe(true);
+    expect(chain.startsWith(`failed to parse rbac policy file ${path}: `)).toBe(true);
     // The path is named once: the cause explains, it does not repeat.
     expect(chain.split(path).length).toBe(2);
   });
@@ -160,7 +160,7 @@ describe('loadRbacPolicy with an unusable path', () => {
     writeFileSync(path, JSON.stringify({ schema_version: 3, team_mode: true }));
     const failure = await loadFailure(path);
     expect(formatErrorChain(failure)).toBe(
-      `invalid rbac policy '${path}': unsupported rbac policy schema version 3 (expected 1)`,
+      `unsupported rbac schema version 3 (expected 1)`,
     );
   });
 
@@ -169,7 +169,7 @@ describe('loadRbacPolicy with an unusable path', () => {
     writeFileSync(path, JSON.stringify({ team_mode: false, roles: { idle: {} } }));
     const failure = await loadFailure(path);
     expect(formatErrorChain(failure)).toBe(
-      `invalid rbac policy '${path}': role 'idle' must define at least one allow or deny rule`,
+      `rbac role 'idle' must include at least one allow or deny rule`,
     );
   });
 });

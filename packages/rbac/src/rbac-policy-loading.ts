@@ -1,7 +1,7 @@
-import { lstatSync, readFileSync } from 'node:fs';
+import fs from 'node:fs';
 import { ArtifactParseError, UnsupportedSchemaVersionError, parseRbacPolicy, type RbacPolicy } from '@tau/schemas';
 import { buildMissingPolicyAuthorizer, buildRbacAuthorizer, type RbacAuthorizer } from './rbac-authorizer.js';
-import { RbacPolicyError } from './rbac-policy-errors.js';
+import { RbacPolicyError, RbacPolicyRuleError } from './rbac-policy-errors.js';
 
 // fatal: a policy that is not UTF-8 is rejected, not patched with U+FFFD;
 // ignoreBOM: a BOM stays in the text so the JSON parser can name it.
@@ -20,10 +20,39 @@ export async function loadRbacPolicy(policyPath: string): Promise<RbacAuthorizer
   return buildRbacAuthorizer(parsePolicyText(text, policyPath), policyPath);
 }
 
+/** A policy larger than this is refused unread: no command's memory grows with a hostile file. */
+export const MAX_POLICY_FILE_BYTES = 16 * 1024 * 1024;
+
+// O_NONBLOCK: opening a FIFO must not hang; fstat then refuses anything that is not a regular file.
+function readRegularFileBounded(policyPath: string): Buffer {
+  const fd = fs.openSync(policyPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const stats = fs.fstatSync(fd);
+    if (stats.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (!stats.isFile()) {
+      const kind = stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
+      throw Object.assign(new Error(`the path is ${kind}, not a policy file`), { code: 'ENOTREGULAR' });
+    }
+    if (stats.size > MAX_POLICY_FILE_BYTES) {
+      throw Object.assign(new Error(`the file is ${stats.size} bytes, above the ${MAX_POLICY_FILE_BYTES}-byte cap for a policy file`), { code: 'ETOOBIG' });
+    }
+    const bytes = Buffer.alloc(stats.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const read = fs.readSync(fd, bytes, filled, bytes.length - filled, null);
+      if (read === 0) break;
+      filled += read;
+    }
+    return bytes.subarray(0, filled);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function readPolicyText(policyPath: string): string | undefined {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(policyPath);
+    bytes = readRegularFileBounded(policyPath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !isSymbolicLink(policyPath)) return undefined;
@@ -38,7 +67,7 @@ function readPolicyText(policyPath: string): string | undefined {
 
 // A symbolic link to nowhere is a broken setup to report, not an absent policy.
 function isSymbolicLink(path: string): boolean {
-  return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+  return fs.lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
 }
 
 // Node's own messages repeat the path that our message already names.
@@ -53,6 +82,9 @@ function describeReadFailure(code: string | undefined, error: unknown): unknown 
       return new Error('permission denied');
     case 'ENOTDIR':
       return new Error('a parent of the path is not a directory');
+    case 'ENOTREGULAR':
+    case 'ETOOBIG':
+      return new Error((error as Error).message);
     default:
       return error;
   }
@@ -62,9 +94,12 @@ function parsePolicyText(text: string, policyPath: string): RbacPolicy {
   try {
     return parseRbacPolicy(text, policyPath);
   } catch (error) {
-    // @tau/schemas wraps a version mismatch in its parse error; here it is a broken policy rule, named as such.
+    // @tau/schemas wraps a version mismatch in its parse error; here it is a broken policy rule, in Tau's words.
     if (error instanceof ArtifactParseError && error.cause instanceof UnsupportedSchemaVersionError) {
-      throw new RbacPolicyError('invalid', policyPath, { cause: error.cause });
+      const found = error.cause.found;
+      throw new RbacPolicyError('invalid', policyPath, {
+        cause: new RbacPolicyRuleError(`unsupported rbac schema version ${found} (expected ${error.cause.expected})`),
+      });
     }
     // Same message as ArtifactParseError's; re-raised as ours so callers catch one error type.
     if (error instanceof ArtifactParseError) throw new RbacPolicyError('parse', policyPath, { cause: error.cause });

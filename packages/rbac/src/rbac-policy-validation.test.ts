@@ -46,17 +46,17 @@ describe('validateRbacPolicy', () => {
     [
       'another schema version',
       { schema_version: 2 as 1 },
-      `invalid rbac policy '${PATH}': unsupported rbac policy schema version 2 (expected 1)`,
+      `unsupported rbac schema version 2 (expected 1)`,
     ],
     [
       'an empty binding principal',
       { bindings: [{ principal: 'ok', roles: ['operator'] }, { principal: '', roles: ['operator'] }] },
-      `invalid rbac policy '${PATH}': binding principal must not be empty (bindings[1])`,
+      `rbac binding principal must not be empty`,
     ],
     [
       'a whitespace-only binding principal',
       { bindings: [{ principal: ' \u3000', roles: ['operator'] }] },
-      `invalid rbac policy '${PATH}': binding principal must not be empty (bindings[0])`,
+      `rbac binding principal must not be empty`,
     ],
     [
       'a principal bound twice',
@@ -66,32 +66,32 @@ describe('validateRbacPolicy', () => {
           { principal: 'local:alice', roles: ['viewer'] },
         ],
       },
-      `invalid rbac policy '${PATH}': principal 'local:alice' is bound more than once; merge roles into one binding`,
+      `duplicate rbac principal binding 'local:alice'; merge roles into one binding`,
     ],
     [
       'a binding without roles',
       { bindings: [{ principal: 'local:alice', roles: [] }] },
-      `invalid rbac policy '${PATH}': binding for principal 'local:alice' must list at least one role`,
+      `rbac binding for principal 'local:alice' must include at least one role`,
     ],
     [
       'a blank role id in a binding',
       { bindings: [{ principal: 'local:alice', roles: ['operator', '  '] }] },
-      `invalid rbac policy '${PATH}': binding for principal 'local:alice' has an empty role id`,
+      `rbac binding for principal 'local:alice' contains empty role id`,
     ],
     [
       'a blank role id',
       { roles: { operator: { allow: ['*'] }, ' ': { allow: ['*'] } } },
-      `invalid rbac policy '${PATH}': role id must not be empty`,
+      `rbac role id must not be empty`,
     ],
     [
       'a role with empty allow and deny',
       { roles: { operator: { allow: [], deny: [] } } },
-      `invalid rbac policy '${PATH}': role 'operator' must define at least one allow or deny rule`,
+      `rbac role 'operator' must include at least one allow or deny rule`,
     ],
     [
       'a role with neither allow nor deny',
       { roles: { viewer: {} } },
-      `invalid rbac policy '${PATH}': role 'viewer' must define at least one allow or deny rule`,
+      `rbac role 'viewer' must include at least one allow or deny rule`,
     ],
   ])('rejects %s', (_label, overrides, expected) => {
     expect(validationMessage(policy(overrides))).toBe(expected);
@@ -107,7 +107,7 @@ describe('validateRbacPolicy', () => {
         roles: { broken: {} },
       }),
     );
-    expect(message).toBe(`invalid rbac policy '${PATH}': binding for principal 'a' must list at least one role`);
+    expect(message).toBe(`rbac binding for principal 'a' must include at least one role`);
   });
 
   it('treats principals that differ only in surrounding whitespace as distinct patterns', () => {

@@ -368,12 +368,12 @@ describe('runControlCommand: authorization', () => {
     expect(fs.existsSync(ws.stateDir)).toBe(false);
   });
 
-  it('an unusable policy file fails with exit 1, naming the file', async () => {
+  it('an unusable policy file fails with exit 1 and Tau\'s bare rule message', async () => {
     fs.writeFileSync(ws.policyPath, '{"schema_version": 1, "team_mode": true, "bindings": [{"principal": " ", "roles": ["x"]}], "roles": {"x": {"allow": ["*"]}}}');
     const error = await failure('pause');
     expect(exitCodeForError(error)).toBe(1);
     expect(formatErrorChain(error)).toMatch(
-      new RegExp(`^failed to authorize prompt-optimization lifecycle control action 'pause': invalid rbac policy '${ws.policyPath}'`),
+      /^failed to authorize prompt-optimization lifecycle control action 'pause': rbac binding principal must not be empty$/,
     );
   });
 

@@ -136,7 +136,8 @@ describe('inspectCheckpoint', () => {
     const good = writeStateFile(ws.root, 'good.json', checkpointText('run-9', 7, 3));
     expect(inspectCheckpoint(good).header).toMatchObject({ run_id: 'run-9', global_step: 7, optimizer_step: 3 });
     const bad = writeStateFile(ws.root, 'bad.json', JSON.stringify({ checkpoint_version: 2 }));
-    expect(() => inspectCheckpoint(bad)).toThrow(/parse checkpoint JSON/);
+    // Tau's validation errors are bare: no path, no `parse checkpoint JSON` wrapper.
+    expect(() => inspectCheckpoint(bad)).toThrow(/^unsupported checkpoint_version 2; expected 1$/);
   });
 });
 

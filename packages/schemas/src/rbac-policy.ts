@@ -32,7 +32,7 @@ export const rbacPolicySchema = z.looseObject({
 /** The RBAC policy file. */
 export type RbacPolicy = z.infer<typeof rbacPolicySchema>;
 
-/** Parses an RBAC policy file: `failed to parse rbac policy '<path>'`, caused by what is wrong (`unsupported rbac policy schema version N (expected 1)` for another version). */
+/** Parses an RBAC policy file: `failed to parse rbac policy '<path>'`, caused by what is wrong (`unsupported rbac policy schema version N (expected 1)` for another version; @tau/rbac rewraps as `failed to parse rbac policy file <path>` or reports a version mismatch bare, as Tau). */
 export function parseRbacPolicy(text: string, path: string): RbacPolicy {
   return parseArtifactText('rbac_policy', rbacPolicySchema, SCHEMA_VERSION, text, path);
 }

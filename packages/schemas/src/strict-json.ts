@@ -1,3 +1,4 @@
+import { findDuplicateJsonKey } from './json-duplicate-keys.js';
 import { formatFieldPath } from './json-value-description.js';
 import { lineAndColumnAt, locateJsonOffset, type JsonLocation } from './json-location.js';
 import { EXCEEDS_SAFE_INTEGER_TEXT } from './u64.js';
@@ -87,7 +88,8 @@ function syntaxErrorLocation(text: string, error: unknown): JsonLocation | undef
  * `JSON.parse` that refuses what Tau (serde_json) refuses or what JavaScript
  * would silently change: an empty text, a leading UTF-8 byte order mark, and any
  * integer literal beyond ±(2^53-1) anywhere in the document (even in keys we do
- * not know, since we may rewrite them). Hand-written because no JSON library
+ * not know, since we may rewrite them), and a key repeated within one object
+ * (compared after decoding escapes). Hand-written because no JSON library
  * checks this without costing a second full parse; the scan only runs when the
  * text contains a 16-digit run.
  */
@@ -114,6 +116,17 @@ export function parseJsonStrict(text: string): unknown {
     throw new InvalidJsonTextError(`${field}integer ${unsafe.literal} ${bound} at ${describeLocation(location)}`, {
       location,
     });
+  }
+  const duplicate = findDuplicateJsonKey(text);
+  if (duplicate !== undefined) {
+    const location = locateJsonOffset(text, duplicate.offset);
+    // The located path ends with the previous key of the same object; its parent is the object.
+    const objectPath = location.path.slice(0, -1);
+    const parent = objectPath.length === 0 ? '' : ` in \`${formatFieldPath(objectPath)}\``;
+    throw new InvalidJsonTextError(
+      `duplicate key ${JSON.stringify(duplicate.key)}${parent} at ${describeLocation(location)}`,
+      { location: { ...location, path: objectPath } },
+    );
   }
   return value;
 }
