@@ -1,6 +1,7 @@
 // Chooses the parser: the fast one for the control commands' argv forms,
 // the complete yargs definition (imported only then) for everything else.
 import { UsageError } from '@tau/recovery';
+import { normalizeBooleanFlags } from './boolean-flag-spelling.js';
 import type { CliInvocation } from './cli-invocation.js';
 import type { Environment } from './control-environment.js';
 import { resolveControlInvocation } from './control-invocation.js';
@@ -13,8 +14,9 @@ export function dropLeadingSeparator(args: readonly string[]): string[] {
 
 /**
  * The invocation for an argv (already without node and script) and
- * environment. Usage errors are always worded by the yargs definition, so
- * the fast path can never give a different message than the full one.
+ * environment. Boolean flags are brought to one spelling first (a wrong
+ * value is a usage error there); every other usage error is worded by the
+ * yargs definition, so the fast path can never give a different message.
  *
  * @param columns the terminal width for help text (asked only when yargs is needed).
  * @throws UsageError
@@ -24,16 +26,17 @@ export async function parseCommandLine(
   env: Environment,
   columns: () => number | undefined = () => undefined,
 ): Promise<CliInvocation> {
-  const args = dropLeadingSeparator(rawArgs);
+  // Boolean flags first, in one place for both parsers (throws UsageError for `--json=1`).
+  const { args, env: effectiveEnv } = normalizeBooleanFlags(dropLeadingSeparator(rawArgs), env);
   const fast = parseControlArgvFast(args);
   if (fast !== undefined) {
     try {
-      return resolveControlInvocation(fast, env);
+      return resolveControlInvocation(fast, effectiveEnv);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
     }
   }
   // A dynamic import: the bundler keeps yargs' module initialisation lazy.
   const { parseCommandLineWithYargs } = await import('./yargs-command-line.js');
-  return parseCommandLineWithYargs(args, env, columns());
+  return parseCommandLineWithYargs(args, effectiveEnv, columns());
 }
