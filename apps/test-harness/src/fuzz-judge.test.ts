@@ -36,4 +36,12 @@ describe('judgeFuzzRun', () => {
     expect(judgeFuzzRun(CASE, 'doctor', end(1, 'something went wrong'), []).map((v) => v.check)).toEqual(['names-file']);
     expect(judgeFuzzRun(CASE, 'doctor', end(1, '', 'status.json: run_state missing\nother finding\n'), [])).toEqual([]);
   });
+
+  it("accepts Tau's bare RBAC validation chain (it names no file) for the policy only", () => {
+    const policyCase = { ...CASE, artifact: 'rbac.json' };
+    const tauChain = "failed to authorize prompt-optimization lifecycle control action 'pause': unsupported rbac schema version 2 (expected 1)";
+    expect(judgeFuzzRun(policyCase, 'pause', end(1, tauChain), [])).toEqual([]);
+    expect(judgeFuzzRun(CASE, 'pause', end(1, tauChain), []).map((v) => v.check)).toEqual(['names-file']);
+    expect(judgeFuzzRun(policyCase, 'pause', end(1, "failed to authorize prompt-optimization lifecycle control action 'pause': boom"), []).map((v) => v.check)).toEqual(['names-file']);
+  });
 });

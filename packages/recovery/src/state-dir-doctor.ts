@@ -111,7 +111,10 @@ async function checkRbac(request: DoctorRequest, principal: string): Promise<Doc
   try {
     authorizer = await loadRbacPolicy(request.rbacPolicyPath);
   } catch (error) {
-    return [{ name: 'rbac policy', ok: false, detail: formatErrorChain(error) }];
+    // Tau's validation messages are bare (no path); doctor is ours and names the file it checked.
+    const chain = formatErrorChain(error);
+    const detail = chain.includes(request.rbacPolicyPath) ? chain : `'${request.rbacPolicyPath}': ${chain}`;
+    return [{ name: 'rbac policy', ok: false, detail }];
   }
   const policy: DoctorCheck =
     authorizer.missingPolicyError === null
