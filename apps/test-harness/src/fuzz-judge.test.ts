@@ -38,7 +38,7 @@ describe('judgeFuzzRun', () => {
   });
 
   it("accepts Tau's bare RBAC validation chain (it names no file) for the policy only", () => {
-    const policyCase = { ...CASE, artifact: 'rbac.json' };
+    const policyCase: FuzzCase = { ...CASE, artifact: 'rbac.json' };
     const tauChain = "failed to authorize prompt-optimization lifecycle control action 'pause': unsupported rbac schema version 2 (expected 1)";
     expect(judgeFuzzRun(policyCase, 'pause', end(1, tauChain), [])).toEqual([]);
     expect(judgeFuzzRun(CASE, 'pause', end(1, tauChain), []).map((v) => v.check)).toEqual(['names-file']);
