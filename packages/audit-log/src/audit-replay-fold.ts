@@ -5,6 +5,7 @@ import type { AuditHead, AuditReplayRow, LifecycleState } from '@tau/schemas';
 import type { AuditRowFields } from './audit-row-fields.js';
 import type { AuditTornTail } from './audit-log-lines.js';
 import type { AuditChainFold } from './audit-chain-fold.js';
+import { AuditActionList } from './audit-action-list.js';
 
 /** What the lifecycle becomes after a mutating action (REFERENCE.md); undefined for any other action. */
 export function lifecycleAfterAction(action: string): LifecycleState | undefined {
@@ -39,7 +40,7 @@ export interface AuditReplayOptions {
    * Keep every row's action, in order, in `replayed_actions` (default true).
    * Only resume's recovery report lists them; every other command needs the
    * count alone, and without the list a replay holds nothing per row (a
-   * million rows: about 8 MB of array less, and its growth copies).
+   * million rows: about 1 MB of codes less, see `AuditActionList`).
    */
   collectActions?: boolean;
   /**
@@ -54,10 +55,10 @@ export interface AuditReplayOptions {
 export interface AuditReplay {
   /**
    * Every row's action, in order (Tau's `replayed_actions`); null when
-   * replayed with `collectActions: false`. Entries are shared strings (one
-   * per distinct action), so a long log costs a pointer per row.
+   * replayed with `collectActions: false`. Compact: a byte per row (the
+   * recovery report writer iterates it; `toJSON()` gives the plain array).
    */
-  replayed_actions: string[] | null;
+  replayed_actions: AuditActionList | null;
   /** Number of rows (Tau's `replayed_audit_events`). */
   event_count: number;
   /** Rows per action, keys in order of first appearance. */
@@ -85,7 +86,7 @@ export function isMutatingAction(action: string): boolean {
 
 /** Accumulates rows in log order; `finish` produces the replay. */
 export class AuditReplayFold {
-  private readonly actions: string[] | null;
+  private readonly actions: AuditActionList | null;
   private rowCount = 0;
   private readonly counts = new Map<string, number>();
   private readonly principalSet = new Set<string>();
@@ -99,7 +100,7 @@ export class AuditReplayFold {
 
   /** `collectActions`: keep every row's action for `replayed_actions` (see `AuditReplayOptions`). */
   constructor(collectActions = true) {
-    this.actions = collectActions ? [] : null;
+    this.actions = collectActions ? new AuditActionList() : null;
   }
 
   /** Adds one row; returns true when the row is mutating (the caller keeps its position). */

@@ -12,6 +12,8 @@ export { isBlankAuditLine } from './blank-line.js';
 export { replayAuditLog } from './replay-audit-log.js';
 /** The replay result and its parts. */
 export type { AuditReplay, AuditReplayOptions, AuditMutatingRow } from './audit-replay-fold.js';
+/** `replayed_actions` of a replay: one byte per row, iterable, `toJSON()` the plain array. */
+export { AuditActionList } from './audit-action-list.js';
 /** An unterminated final line (a crashed append). */
 export type { AuditTornTail } from './audit-log-lines.js';
 /** Quarantines a torn final line to `<log>.torn-<unix_ms>` and truncates the log, durably. */

@@ -56,7 +56,7 @@ describe('readAuditLines', () => {
         fs.writeFileSync(file, bytes);
         let replayed: string[] | null | undefined;
         try {
-          replayed = replayAuditLog(file).replayed_actions;
+          replayed = replayAuditLog(file).replayed_actions?.toJSON();
         } catch {
           replayed = undefined;
         }

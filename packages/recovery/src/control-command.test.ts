@@ -232,7 +232,8 @@ describe('runControlCommand: resume', () => {
       checkpoint_optimizer_step: null,
       diagnostics: [NO_CRASH_DIAGNOSTIC],
     });
-    expect(outcome.recoveryReport).toEqual(report);
+    // The outcome's report is the one written (its replayed_actions compact; as JSON, the same).
+    expect(JSON.parse(JSON.stringify(outcome.recoveryReport))).toEqual(report);
     expect(outcome.diagnostics).toEqual([NO_CRASH_DIAGNOSTIC]);
     expect(outcome.report).toMatchObject({ idempotent: true, recovery_crash_detected: false, recovery_replayed_audit_events: 0 });
     expect(readAuditRows(ws.stateDir)[0]).toMatchObject({ action: 'resume', recovery_checkpoint_source: null });
@@ -245,7 +246,7 @@ describe('runControlCommand: resume', () => {
     writeStateFile(ws.stateDir, 'policy-checkpoint.json', checkpointText('run-primary', 40, 20));
     writeStateFile(ws.stateDir, 'policy-checkpoint.rollback.json', checkpointText('run-fallback', 30, 15));
     const outcome = await run('resume');
-    expect(outcome.recoveryReport).toMatchObject({
+    expect(JSON.parse(JSON.stringify(outcome.recoveryReport))).toMatchObject({
       crash_detected: true,
       prior_lifecycle_state: 'running',
       prior_training_state: 'running',

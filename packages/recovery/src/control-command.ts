@@ -27,6 +27,7 @@ import {
   type ControlReport,
   type ControlState,
   type RecoveryReport,
+  type RecoveryReportToWrite,
 } from '@tau/schemas';
 import { commitAuditRow } from './audit-commit.js';
 import { assertFreeSpace, bytesNeededForCommit } from './free-space-check.js';
@@ -64,7 +65,7 @@ export interface ControlOutcome {
   /** The one-line text output, without a newline. */
   text: string;
   /** The recovery report `resume` wrote (or, in a dry run, would write). */
-  recoveryReport?: RecoveryReport;
+  recoveryReport?: RecoveryReportToWrite;
   /**
    * The checkpoint `resume` restored (or, in a dry run, would restore), as
    * loaded: lets `doctor` report it without reading a large file twice.
@@ -290,7 +291,7 @@ function commitInput(plan: ControlPlan, nowUnixMs: number): CommitRecordInput {
   };
 }
 
-function recoveryReportOf(plan: ControlPlan, nowUnixMs: number, diagnostics: string[]): RecoveryReport {
+function recoveryReportOf(plan: ControlPlan, nowUnixMs: number, diagnostics: string[]): RecoveryReportToWrite {
   const replayedActions = plan.replay?.replayed_actions;
   if (replayedActions == null) throw new Error('a recovery report needs a replay that kept the actions');
   return buildRecoveryReport({
@@ -328,7 +329,7 @@ function outcomeOf(
 function resumeOutcomeOf(
   plan: ControlPlan,
   controlState: ControlState,
-  recoveryReport: RecoveryReport,
+  recoveryReport: RecoveryReportToWrite,
   warnings: string[] = [],
 ): ControlOutcome {
   const diagnostics = [...recoveryReport.diagnostics, ...warnings];
@@ -370,7 +371,7 @@ function commitControlCommand(plan: ControlPlan, now: () => number): ControlOutc
   diagnostics.push(...plan.diagnostics);
   // 2. The recovery report (resume only), complete under its pending name; streamed in
   //    pieces, since with one action per audit row its text would be tens of MB.
-  let recoveryReport: RecoveryReport | undefined;
+  let recoveryReport: RecoveryReportToWrite | undefined;
   let reportDigest: string | undefined;
   if (plan.request.action === 'resume') {
     recoveryReport = recoveryReportOf(plan, nowUnixMs, diagnostics);

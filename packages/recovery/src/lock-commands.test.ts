@@ -100,7 +100,7 @@ describe('lock break', () => {
     const head = readControlState(path.join(ws.stateDir, 'control-state.json'))?.audit_head;
     expect(head?.row_count).toBe(2);
     expect(verifyAuditChain(auditPath, head ?? null).ok).toBe(true);
-    expect(replayAuditLog(auditPath).replayed_actions).toEqual(['pause', 'lock_break']);
+    expect(replayAuditLog(auditPath).replayed_actions?.toJSON()).toEqual(['pause', 'lock_break']);
     // The lifecycle is untouched, and the next command runs.
     const status = await runControlCommand({ action: 'status', ...request() }, {});
     expect(status.report.control_state?.lifecycle_state).toBe('paused');

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { renameFileDurably, replaceFileAtomically } from '@tau/durable-fs';
-import { serializeRecoveryReportChunks, type AuditReplayRow, type RecoveryReport } from '@tau/schemas';
+import { serializeRecoveryReportChunks, type AuditReplayRow, type RecoveryReport, type RecoveryReportToWrite } from '@tau/schemas';
 import type { StateDirPaths } from './state-dir-paths.js';
 
 /** The audit row key that commits a recovery report. */
@@ -25,7 +25,7 @@ function* hashing(pieces: Iterable<string>, hash: ReturnType<typeof createHash>)
 }
 
 /** Writes the report durably under its pending name (streamed) and returns its SHA-256 hex. */
-export function writePendingRecoveryReport(paths: StateDirPaths, report: RecoveryReport): string {
+export function writePendingRecoveryReport(paths: StateDirPaths, report: RecoveryReportToWrite): string {
   const hash = createHash('sha256');
   replaceFileAtomically(paths.pendingRecoveryReport, hashing(serializeRecoveryReportChunks(report), hash));
   return hash.digest('hex');

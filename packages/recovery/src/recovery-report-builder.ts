@@ -1,4 +1,4 @@
-import type { CheckpointSource, ControlState, RecoveryReport, TrainingStatus } from '@tau/schemas';
+import type { CheckpointSource, ControlState, RecoveryReportToWrite, ReplayedActionSequence, TrainingStatus } from '@tau/schemas';
 
 /** Tau's diagnostic when resume found nothing to recover. */
 export const NO_CRASH_DIAGNOSTIC = 'resume recovery: no crash-detected state, checkpoint restore not required';
@@ -21,10 +21,11 @@ export interface RecoveryReportInput {
   priorControlState: ControlState | undefined;
   trainingStatus: TrainingStatus | undefined;
   /**
-   * Every replayed row's action, in log order. The report shares this array
-   * rather than copying it (a million rows: 8 MB), so it must not change after.
+   * Every replayed row's action, in log order: an array or a compact
+   * sequence (the replay's `AuditActionList`, a byte per row). The report
+   * shares it rather than copying it, so it must not change after.
    */
-  replayedActions: string[];
+  replayedActions: string[] | ReplayedActionSequence;
   crashDetected: boolean;
   /** The restored checkpoint; null when no crash was detected. */
   restored: RestoredCheckpoint | null;
@@ -40,7 +41,7 @@ export interface RecoveryReportInput {
  * or the no-crash line), so scripts reading `diagnostics[0]` keep working;
  * ours follow.
  */
-export function buildRecoveryReport(input: RecoveryReportInput): RecoveryReport {
+export function buildRecoveryReport(input: RecoveryReportInput): RecoveryReportToWrite {
   const tauDiagnostics = input.crashDetected ? (input.restored?.diagnostics ?? []) : [NO_CRASH_DIAGNOSTIC];
   const restored = input.crashDetected ? input.restored : null;
   return {

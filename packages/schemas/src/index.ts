@@ -83,6 +83,8 @@ export {
   serializeRecoveryReportChunks,
   type PriorLifecycleState,
   type RecoveryReport,
+  type RecoveryReportToWrite,
+  type ReplayedActionSequence,
 } from './recovery-report.js';
 export {
   POLICY_CHECKPOINT_KEYS,

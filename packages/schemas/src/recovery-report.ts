@@ -3,7 +3,7 @@ import { parseArtifactText, readArtifactFileText, validateForWrite, validateJson
 import { SCHEMA_VERSION } from './constants.js';
 import { checkpointSourceSchema } from './enums.js';
 import { nullableEnumField, nullableStringField, nullableU64Field } from './nullable-fields.js';
-import { orderKeys, writeTauJsonChunks } from './tau-json-writer.js';
+import { orderKeys, writeTauJsonChunks, type TauJsonSequence } from './tau-json-writer.js';
 import { u64Schema } from './u64.js';
 
 /** `prior_lifecycle_state`: the control state's lifecycle before `resume`, or `missing` when there was none. */
@@ -30,6 +30,15 @@ export const recoveryReportSchema = z.looseObject({
 /** The recovery report (`recovery-report.json`). */
 export type RecoveryReport = z.infer<typeof recoveryReportSchema>;
 
+/**
+ * `replayed_actions` as a writer may hold it: a plain array, or a compact
+ * sequence (one byte per action, `@tau/audit-log`'s `AuditActionList`) that
+ * is written as the same JSON array without ever being one in memory.
+ */
+export interface ReplayedActionSequence extends Iterable<string> {
+  readonly length: number;
+}
+
 /** Key order Tau writes. */
 export const RECOVERY_REPORT_KEYS = [
   'schema_version',
@@ -46,6 +55,15 @@ export const RECOVERY_REPORT_KEYS = [
   'checkpoint_optimizer_step',
   'diagnostics',
 ] as const;
+
+/**
+ * A recovery report about to be written (`serializeRecoveryReportChunks`):
+ * `replayed_actions` may be compact. (Picked by Tau's keys: `Omit` over the
+ * loose object's index signature would lose them.)
+ */
+export type RecoveryReportToWrite = Pick<RecoveryReport, Exclude<(typeof RECOVERY_REPORT_KEYS)[number], 'replayed_actions'>> & {
+  replayed_actions: string[] | ReplayedActionSequence;
+};
 
 function isArrayOfStrings(value: unknown): value is string[] {
   if (!Array.isArray(value)) return false;
@@ -64,8 +82,22 @@ function isArrayOfStrings(value: unknown): value is string[] {
  * valid report keeps the caller's array. When an action is not a string the
  * whole report goes through `validate`, so the error is worded as always.
  */
+function isSequenceOfStrings(value: unknown): value is ReplayedActionSequence {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !(Symbol.iterator in value)) return false;
+  for (const item of value as Iterable<unknown>) {
+    if (typeof item !== 'string') return false;
+  }
+  return true;
+}
+
 function validateWithActionsInPlace(value: unknown, validate: (value: unknown) => RecoveryReport): RecoveryReport {
   const actions: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, 'replayed_actions') : undefined;
+  if (isSequenceOfStrings(actions)) {
+    // A compact sequence: checked above entry by entry, written as is (cast: the writer iterates it like an array).
+    const valid = validate({ ...(value as object), replayed_actions: [] });
+    valid.replayed_actions = actions as unknown as string[];
+    return valid;
+  }
   if (!isArrayOfStrings(actions)) return validate(value);
   const valid = validate({ ...(value as object), replayed_actions: [] });
   valid.replayed_actions = actions;
@@ -94,7 +126,7 @@ export function readRecoveryReport(path: string): RecoveryReport | undefined {
  * Validates at the call, before the first piece: an invalid report throws
  * `ArtifactSerializeError` here rather than midway through a write.
  */
-export function serializeRecoveryReportChunks(report: RecoveryReport, chunkChars?: number): Iterable<string> {
+export function serializeRecoveryReportChunks(report: RecoveryReportToWrite, chunkChars?: number): Iterable<string> {
   const valid = validateWithActionsInPlace(report, (rest) =>
     validateForWrite('training recovery report', recoveryReportSchema, rest),
   );
@@ -102,7 +134,7 @@ export function serializeRecoveryReportChunks(report: RecoveryReport, chunkChars
 }
 
 /** Tau's bytes for a recovery report as one string: `serializeRecoveryReportChunks` joined. */
-export function serializeRecoveryReport(report: RecoveryReport): string {
+export function serializeRecoveryReport(report: RecoveryReportToWrite): string {
   let text = '';
   for (const piece of serializeRecoveryReportChunks(report, Number.POSITIVE_INFINITY)) text += piece;
   return text;

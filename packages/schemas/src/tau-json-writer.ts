@@ -6,7 +6,24 @@ export class F64Value {
 }
 
 /** A JSON value ready to be written: plain JSON plus `F64Value` markers; key order is insertion order. */
-export type TauJsonValue = null | boolean | number | string | F64Value | TauJsonValue[] | { [key: string]: TauJsonValue };
+export type TauJsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | F64Value
+  | TauJsonValue[]
+  | TauJsonSequence
+  | { [key: string]: TauJsonValue };
+
+/**
+ * Any other iterable, written as an array: a compact list (a byte per entry)
+ * that would cost far more memory as a JS array, e.g. ten million replayed
+ * actions. Plain objects are not iterable, so they stay objects.
+ */
+export interface TauJsonSequence extends Iterable<TauJsonValue> {
+  readonly length: number;
+}
 
 function writeNumber(value: number): string {
   // Integers are written as integers; any other number is an f64 in serde's layout.
@@ -32,7 +49,11 @@ function scalarText(value: TauJsonValue): string | undefined {
   return undefined;
 }
 
-type TauJsonContainer = TauJsonValue[] | { [key: string]: TauJsonValue };
+type TauJsonContainer = TauJsonValue[] | TauJsonSequence | { [key: string]: TauJsonValue };
+
+function isSequence(value: TauJsonContainer): value is TauJsonValue[] | TauJsonSequence {
+  return Array.isArray(value) || Symbol.iterator in value;
+}
 
 /** Strings at most this long have their JSON text remembered (actions, states; not free text). */
 const REMEMBERED_STRING_MAX_LENGTH = 64;
@@ -86,14 +107,14 @@ class TauJsonChunkWriter {
 
   private *container(value: TauJsonContainer, depth: number): Generator<string, void, undefined> {
     const { indent } = this;
-    const isArray = Array.isArray(value);
+    const isArray = isSequence(value);
     const childIndent = indent === undefined ? '' : `\n${indent.repeat(depth + 1)}`;
     const separator = `,${childIndent}`;
     this.append(isArray ? '[' : '{');
     let written = 0;
     // Scalars are appended here, not through a generator call: one generator per element would be the churn.
     if (isArray) {
-      for (const item of value) {
+      for (const item of value as Iterable<TauJsonValue>) {
         this.append(written === 0 ? childIndent : separator);
         if (!this.appendScalar(item)) yield* this.container(item as TauJsonContainer, depth + 1);
         written += 1;
@@ -101,7 +122,7 @@ class TauJsonChunkWriter {
       }
     } else {
       const keySeparator = indent === undefined ? ':' : ': ';
-      for (const [key, item] of Object.entries(value)) {
+      for (const [key, item] of Object.entries(value as { [key: string]: TauJsonValue })) {
         if (item === undefined) continue;
         this.append(`${written === 0 ? childIndent : separator}${JSON.stringify(key)}${keySeparator}`);
         if (!this.appendScalar(item)) yield* this.container(item as TauJsonContainer, depth + 1);

@@ -1,21 +1,32 @@
-// Benchmark: replay of a 1,000,000-row audit log, fast path vs the plain
-// `readline` + `JSON.parse` loop. Each replay runs in a fresh child process so
-// its peak RSS (`resourceUsage().maxRSS`) is its own. Run: `pnpm bench`
-// (after `pnpm build`); options: --rows N --runs N --shape tau|chained|both.
+// Benchmark: replay of a long audit log as `resume` does it (every row's
+// action kept, the hash chain checked in the same pass), next to replay
+// without the chain check and the plain `readline` + `JSON.parse` loop. Each
+// replay runs in a fresh child process so its peak RSS
+// (`resourceUsage().maxRSS`) is its own. Prints MB/s of log and peak RSS.
+// Run: `pnpm --filter @tau/audit-log bench` (after `pnpm build`); options:
+// --rows 1000000,10000000 --runs N --shape tau|chained --modes chain,replay,readline.
+// The synthetic logs are written to the temp dir and removed afterwards.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { replayAuditLog } from '../index.js';
+import { AuditChainFold, replayAuditLog } from '../index.js';
 import { writeSyntheticAuditLog, type SyntheticRowShape } from './synthetic-audit-log.js';
 
 interface ChildReport {
   replay_ms: number;
   max_rss_mib: number;
   events: number;
+  chain_ok: boolean | null;
 }
+
+const MODES = ['chain', 'replay', 'readline'] as const;
+type Mode = (typeof MODES)[number];
+
+/** Rows above which the readline comparison is skipped (it holds every action as a fresh string). */
+const READLINE_MAX_ROWS = 2_000_000;
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -33,18 +44,31 @@ async function replayWithReadline(filePath: string): Promise<number> {
   return actions.length;
 }
 
-async function runChild(mode: string, filePath: string): Promise<void> {
+async function runChild(mode: Mode, filePath: string): Promise<void> {
   const started = performance.now();
-  const events = mode === 'fast' ? replayAuditLog(filePath).event_count : await replayWithReadline(filePath);
+  let events: number;
+  let chainOk: boolean | null = null;
+  if (mode === 'chain') {
+    // What resume does: actions kept for the recovery report, every row hashed and linked.
+    const chainFold = new AuditChainFold({ expectedHead: null, headSource: 'legacy' });
+    const replay = replayAuditLog(filePath, { collectActions: true, chainFold });
+    chainOk = chainFold.finish(filePath, replay.torn_tail).ok;
+    events = replay.event_count;
+  } else if (mode === 'replay') {
+    events = replayAuditLog(filePath).event_count;
+  } else {
+    events = await replayWithReadline(filePath);
+  }
   const report: ChildReport = {
     replay_ms: performance.now() - started,
     max_rss_mib: process.resourceUsage().maxRSS / 1024,
     events,
+    chain_ok: chainOk,
   };
   process.stdout.write(JSON.stringify(report));
 }
 
-function measure(mode: string, filePath: string): ChildReport & { process_ms: number } {
+function measure(mode: Mode, filePath: string): ChildReport & { process_ms: number } {
   const started = performance.now();
   const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, filePath], { encoding: 'utf8' });
   const processMs = performance.now() - started;
@@ -57,41 +81,56 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+}
+
 function main(): void {
-  const rows = Number(option('rows', '1000000'));
+  const rowCounts = option('rows', '1000000,10000000').split(',').map(Number);
   const runs = Number(option('runs', '3'));
-  const shapeOption = option('shape', 'both');
-  const shapes: SyntheticRowShape[] = shapeOption === 'both' ? ['tau', 'chained'] : [shapeOption as SyntheticRowShape];
+  const shape = option('shape', 'chained') as SyntheticRowShape;
+  const modes = option('modes', MODES.join(',')).split(',') as Mode[];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tau-audit-bench-'));
   try {
-    console.log(`audit replay benchmark: ${rows} rows, ${runs} runs each, median shown (${os.cpus().length} cores, node ${process.version})`);
-    console.log('shape    size MB  path      replay ms  process ms  peak RSS MiB  events');
-    for (const shape of shapes) {
-      const filePath = path.join(dir, `control-audit-${shape}.jsonl`);
+    console.log(
+      `audit replay benchmark: shape ${shape}, median of ${runs} runs (${os.cpus().length} cores, node ${process.version}, load average ${loadAverage()})`,
+    );
+    console.log('mode: chain = replay as resume does it (actions kept, hash chain checked in the same pass)');
+    console.log('rows        size MB  mode      replay ms  process ms    MB/s  peak RSS MiB  chain');
+    for (const rows of rowCounts) {
+      const filePath = path.join(dir, `control-audit-${rows}.jsonl`);
       const size = writeSyntheticAuditLog(filePath, rows, shape);
-      for (const mode of ['fast', 'readline']) {
+      for (const mode of modes) {
+        if (mode === 'readline' && rows > READLINE_MAX_ROWS) continue;
         const reports = Array.from({ length: runs }, () => measure(mode, filePath));
+        const replayMs = median(reports.map((r) => r.replay_ms));
+        const first = reports[0] as ChildReport;
         console.log(
           [
-            shape.padEnd(7),
+            String(rows).padEnd(10),
             (size / 1e6).toFixed(1).padStart(7),
             mode.padEnd(8),
-            median(reports.map((r) => r.replay_ms)).toFixed(0).padStart(9),
+            replayMs.toFixed(0).padStart(9),
             median(reports.map((r) => r.process_ms)).toFixed(0).padStart(10),
+            (size / 1e6 / (replayMs / 1000)).toFixed(0).padStart(7),
             median(reports.map((r) => r.max_rss_mib)).toFixed(1).padStart(12),
-            String((reports[0] as ChildReport).events).padStart(7),
+            first.chain_ok === null ? '-' : first.chain_ok ? 'ok' : 'FAILED',
           ].join('  '),
         );
       }
       fs.rmSync(filePath);
     }
+    console.log(`load average after: ${loadAverage()}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (process.argv[2] === '--child') {
-  await runChild(process.argv[3] as string, process.argv[4] as string);
+  await runChild(process.argv[3] as Mode, process.argv[4] as string);
 } else {
   main();
 }

@@ -1,0 +1,36 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AuditActionList } from './audit-action-list.js';
+
+function listOf(actions: readonly string[]): AuditActionList {
+  const list = new AuditActionList();
+  for (const action of actions) list.push(action);
+  return list;
+}
+
+describe('AuditActionList', () => {
+  it('property: holds exactly the pushed actions, in order, whatever their number and variety', () => {
+    // Few distinct actions (byte codes), and many (past 256 distinct: widened codes), across growth boundaries.
+    const fewActions = fc.array(fc.constantFrom('pause', 'resume', 'status', 'cancel', 'rollback', ''), { maxLength: 3000 });
+    const manyActions = fc.array(fc.string({ maxLength: 4 }), { minLength: 200, maxLength: 3000 });
+    fc.assert(
+      fc.property(fc.oneof(fewActions, manyActions), (actions) => {
+        const list = listOf(actions);
+        expect(list.length).toBe(actions.length);
+        expect(list.toJSON()).toEqual(actions);
+        expect([...list]).toEqual(actions);
+        expect(list.at(-1)).toBe(actions.at(-1));
+        expect(list.at(actions.length)).toBeUndefined();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps 300 distinct actions exact (codes wider than a byte) and serializes as a plain array', () => {
+    const actions = Array.from({ length: 1000 }, (_, index) => `action-${index % 300}`);
+    const list = listOf(actions);
+    expect(list.at(299)).toBe('action-299');
+    expect(list.at(300)).toBe('action-0');
+    expect(JSON.stringify(list)).toBe(JSON.stringify(actions));
+  });
+});
