@@ -1,7 +1,7 @@
 // Turns what a parser read from argv, plus the environment, into one
 // ControlRequest (pure). Both parsers end here, so precedence and the usage
 // errors about actions are decided once.
-import { DEFAULT_RBAC_POLICY_PATH, DEFAULT_STATE_DIR } from '@tau/schemas';
+import { DEFAULT_RBAC_POLICY_PATH, DEFAULT_STATE_DIR, type ControlAction } from '@tau/schemas';
 import { parseControlRequest, UsageError, type ControlRequest } from '@tau/recovery';
 import { readEnvActions, readEnvBoolean, readEnvString, type Environment, type NamedAction } from './control-environment.js';
 import { ACTION_CHOICES_TEXT, CONTROL_VALUE_OPTIONS, JSON_OPTION } from './control-option-table.js';
@@ -11,8 +11,8 @@ export interface SharedArgv {
   readonly stateDir?: string;
   readonly rbacPolicy?: string;
   readonly principal?: string;
-  /** True when `--json` (either spelling) was given. */
-  readonly json: boolean;
+  /** `--json` (either spelling): true, false (`--json=false`, `--no-json`), undefined when not given. */
+  readonly json: boolean | undefined;
 }
 
 /** What a parser read from argv for a control command, before the environment and defaults. */
@@ -20,6 +20,8 @@ export interface ControlArgv extends SharedArgv {
   /** Every action named on the command line (command word or Tau action flag), in order. */
   readonly actions: readonly NamedAction[];
   readonly dryRun: boolean;
+  /** Actions whose Tau flag was given as false (`--prompt-optimization-control-pause=false`): the environment cannot select them. */
+  readonly declinedActions?: readonly ControlAction[];
 }
 
 /** A control command ready to run. */
@@ -54,7 +56,7 @@ export function resolveSharedOptions(argv: SharedArgv, env: Environment): Shared
     stateDir: argv.stateDir ?? readEnvString(env, envNameOf('state-dir')) ?? DEFAULT_STATE_DIR,
     rbacPolicyPath: argv.rbacPolicy ?? readEnvString(env, envNameOf('rbac-policy')) ?? DEFAULT_RBAC_POLICY_PATH,
     principal: argv.principal ?? readEnvString(env, envNameOf('principal')),
-    json: argv.json || readEnvBoolean(env, JSON_OPTION.envName) === true,
+    json: argv.json ?? readEnvBoolean(env, JSON_OPTION.envName) === true,
   };
 }
 
@@ -79,9 +81,14 @@ function distinctActions(actions: readonly NamedAction[]): NamedAction[] {
  * the environment. None, or two different ones from the same source, is a
  * usage error naming the choices.
  */
-export function selectAction(argvActions: readonly NamedAction[], env: Environment): NamedAction {
+export function selectAction(
+  argvActions: readonly NamedAction[],
+  env: Environment,
+  declined: readonly ControlAction[] = [],
+): NamedAction {
   const fromArgv = distinctActions(argvActions);
-  const candidates = fromArgv.length > 0 ? fromArgv : readEnvActions(env);
+  const candidates =
+    fromArgv.length > 0 ? fromArgv : readEnvActions(env).filter((named) => !declined.includes(named.action));
   const [first, second] = candidates;
   if (first === undefined) {
     throw new UsageError(`no control action given; choose exactly one of: ${ACTION_CHOICES_TEXT}`);
@@ -100,7 +107,7 @@ export function selectAction(argvActions: readonly NamedAction[], env: Environme
  * @throws UsageError
  */
 export function resolveControlInvocation(argv: ControlArgv, env: Environment): ControlInvocation {
-  const named = selectAction(argv.actions, env);
+  const named = selectAction(argv.actions, env, argv.declinedActions);
   const shared = resolveSharedOptions(argv, env);
   const request = parseControlRequest({
     action: named.action,

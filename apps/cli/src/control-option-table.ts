@@ -59,6 +59,26 @@ export const JSON_OPTION = {
 /** `--dry-run` (resume only; ours, so it has no Tau spelling and no variable). */
 export const DRY_RUN_OPTION = { name: 'dry-run' } as const;
 
+/** `--help` and `--version` (yargs' own booleans). */
+export const HELP_VERSION_FLAGS = ['help', 'version'] as const;
+
+/** Booleans of the server bundle's commands (`serve --insecure-http`; `token --json`, `--help`). */
+export const SERVER_BOOLEAN_FLAGS = ['insecure-http', 'json', 'help'] as const;
+
+/**
+ * Every boolean flag name any command takes: the names whose spellings
+ * boolean-flag-spelling.ts checks before any parser runs. A new command's
+ * boolean flag goes here (parser-parity.test.ts fails otherwise).
+ */
+export const BOOLEAN_FLAG_NAMES: ReadonlySet<string> = new Set<string>([
+  JSON_OPTION.name,
+  JSON_OPTION.tauName,
+  DRY_RUN_OPTION.name,
+  ...CONTROL_ACTIONS.filter((action) => action !== 'rollback').map((action) => `${TAU_FLAG_PREFIX}${action}`),
+  ...HELP_VERSION_FLAGS,
+  ...SERVER_BOOLEAN_FLAGS,
+]);
+
 /** Tau's action flag for an action: `prompt-optimization-control-rollback`. */
 export function tauActionFlag(action: ControlAction): string {
   return `${TAU_FLAG_PREFIX}${action}`;

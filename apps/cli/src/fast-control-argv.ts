@@ -68,7 +68,7 @@ function lastString(value: unknown): string | undefined {
 export function parseControlArgvFast(args: readonly string[]): ControlArgv | undefined {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...args], options: OPTION_TABLE, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...args], options: OPTION_TABLE, allowPositionals: true, allowNegative: true, strict: true });
   } catch {
     return undefined;
   }
@@ -82,14 +82,22 @@ export function parseControlArgvFast(args: readonly string[]): ControlArgv | und
   if (fromPositionals === undefined) return undefined;
   const values = parsed.values as Record<string, unknown>;
   const actions: NamedAction[] = [...fromPositionals];
+  const declinedActions: ControlAction[] = [];
   for (const action of CONTROL_ACTIONS) {
     const value = values[tauActionFlag(action)];
     if (action === 'rollback') {
       if (typeof value === 'string') actions.push({ action, checkpoint: value });
     } else if (value === true) {
       actions.push({ action });
+    } else if (value === false) {
+      declinedActions.push(action);
     }
   }
+  // Both spellings of --json given: which came last decides in yargs; defer.
+  const shortJson = values[JSON_OPTION.name];
+  const tauJson = values[JSON_OPTION.tauName];
+  if (typeof shortJson === 'boolean' && typeof tauJson === 'boolean') return undefined;
+  const json = typeof shortJson === 'boolean' ? shortJson : typeof tauJson === 'boolean' ? tauJson : undefined;
   // Either spelling of an option; when both are given the later one wins in
   // yargs (aliases share a key), which parseArgs cannot tell, so defer.
   const pick = (short: string, tau: string): string | undefined | null => {
@@ -105,7 +113,8 @@ export function parseControlArgvFast(args: readonly string[]): ControlArgv | und
     ...(stateDir === undefined ? {} : { stateDir }),
     ...(rbacPolicy === undefined ? {} : { rbacPolicy }),
     ...(principal === undefined ? {} : { principal }),
-    json: values[JSON_OPTION.name] === true || values[JSON_OPTION.tauName] === true,
+    json,
     dryRun: values[DRY_RUN_OPTION.name] === true,
+    ...(declinedActions.length === 0 ? {} : { declinedActions }),
   };
 }

@@ -5,6 +5,8 @@ import type { CliInvocation } from './cli-invocation.js';
 import type { Environment } from './control-environment.js';
 import { resolveControlInvocation } from './control-invocation.js';
 import { parseControlArgvFast } from './fast-control-argv.js';
+import { canonicalBooleanFlags } from './boolean-flag-spelling.js';
+import { BOOLEAN_FLAG_NAMES } from './control-option-table.js';
 
 /** Drops the one leading `--` that `pnpm start -- ...` passes through literally. */
 export function dropLeadingSeparator(args: readonly string[]): string[] {
@@ -24,7 +26,8 @@ export async function parseCommandLine(
   env: Environment,
   columns: () => number | undefined = () => undefined,
 ): Promise<CliInvocation> {
-  const args = dropLeadingSeparator(rawArgs);
+  // Before either parser, so both read a boolean flag the same way (and nothing is read on a bad spelling).
+  const args = canonicalBooleanFlags(dropLeadingSeparator(rawArgs), BOOLEAN_FLAG_NAMES);
   const fast = parseControlArgvFast(args);
   if (fast !== undefined) {
     try {

@@ -99,21 +99,29 @@ function sharedArgvOf(args: ParsedArgs): SharedArgv {
     ...(stateDir === undefined ? {} : { stateDir }),
     ...(rbacPolicy === undefined ? {} : { rbacPolicy }),
     ...(principal === undefined ? {} : { principal }),
-    json: args[JSON_OPTION.name] === true,
+    json: typeof args[JSON_OPTION.name] === 'boolean' ? (args[JSON_OPTION.name] as boolean) : undefined,
   };
 }
 
 function controlArgvOf(args: ParsedArgs, commandAction: NamedAction | undefined): ControlArgv {
   const actions: NamedAction[] = commandAction === undefined ? [] : [commandAction];
+  const declinedActions: ControlAction[] = [];
   for (const action of CONTROL_ACTIONS) {
     const value = args[tauActionFlag(action)];
     if (action === 'rollback') {
       if (typeof value === 'string') actions.push({ action, checkpoint: value });
     } else if (value === true) {
       actions.push({ action });
+    } else if (value === false) {
+      declinedActions.push(action);
     }
   }
-  return { ...sharedArgvOf(args), actions, dryRun: args[DRY_RUN_OPTION.name] === true };
+  return {
+    ...sharedArgvOf(args),
+    actions,
+    dryRun: args[DRY_RUN_OPTION.name] === true,
+    ...(declinedActions.length === 0 ? {} : { declinedActions }),
+  };
 }
 
 const CONTROL_DESCRIPTIONS: Record<ControlAction, string> = {
@@ -182,7 +190,8 @@ export function parseCommandLineWithYargs(
     .scriptName('tau-po')
     .parserConfiguration({
       'camel-case-expansion': false,
-      'boolean-negation': false,
+      // `--no-json`; only boolean flags reach here in that form (boolean-flag-spelling.ts).
+      'boolean-negation': true,
       'duplicate-arguments-array': false,
       'dot-notation': false,
       'parse-numbers': false,

@@ -36,6 +36,7 @@ export {
   type FieldProblem,
 } from './artifact-errors.js';
 export { formatErrorChain } from './error-chain.js';
+export { escapeTerminalText } from './terminal-text.js';
 export { validateJsonValue } from './artifact-codec.js';
 export { auditHeadSchema, type AuditHead } from './audit-head.js';
 export {

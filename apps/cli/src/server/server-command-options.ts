@@ -4,6 +4,7 @@
 // are few and flat.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '@tau/recovery';
+import { canonicalBooleanFlags } from '../boolean-flag-spelling.js';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -15,9 +16,12 @@ export interface ParsedServerCommand {
 
 /** Parses `args` for `command` against `options`. @throws UsageError */
 export function parseServerCommandOptions(command: string, args: readonly string[], options: OptionSpec, maxPositionals: number): ParsedServerCommand {
+  // The spellings check every parser shares (`--json=1` is refused, `--json=false` is false).
+  const booleanNames = new Set(Object.entries(options).filter(([, spec]) => spec.type === 'boolean').map(([name]) => name));
+  const canonicalArgs = canonicalBooleanFlags(args, booleanNames);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true, tokens: true });
+    parsed = parseArgs({ args: canonicalArgs, options, strict: true, allowPositionals: true, allowNegative: true, tokens: true });
   } catch (error) {
     throw new UsageError(`tau-po ${command}: ${(error as Error).message.replace(/\s*[\r\n]+\s*/g, ' ')}`);
   }
