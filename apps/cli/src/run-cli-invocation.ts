@@ -2,6 +2,7 @@
 // commands' work is @tau/recovery's (and @tau/rbac's); this file only chooses
 // the output form.
 import { renderControlJsonDocument, runControlCommand } from '@tau/recovery';
+import { escapeTerminalText } from '@tau/schemas';
 import type { CliInvocation } from './cli-invocation.js';
 import type { CliContext } from './cli-context.js';
 import type { CommandOutcome } from './command-outcome.js';
@@ -15,7 +16,7 @@ async function runControl(invocation: ControlInvocation, context: CliContext): P
   const outcome = await runControlCommand(invocation.request, context.env);
   // The text line has no room for diagnostics: on a terminal they go to
   // stderr; with --json they are in the document; resume's are in its report.
-  const notices = context.isTerminal(2) ? outcome.diagnostics.map((diagnostic) => `diagnostic: ${diagnostic}`) : [];
+  const notices = context.isTerminal(2) ? outcome.diagnostics.map((diagnostic) => `diagnostic: ${escapeTerminalText(diagnostic)}`) : [];
   return {
     stdout: invocation.json ? renderControlJsonDocument(outcome) : outcome.text,
     exitCode: 0,

@@ -17,7 +17,7 @@ import {
   type LockHolder,
 } from '@tau/durable-fs';
 import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
-import type { OperatorAuditRow } from '@tau/schemas';
+import { escapeTerminalText, unixMsText, type OperatorAuditRow } from '@tau/schemas';
 import { AUDIT_REPAIR_ACTION } from './audit-log-commands.js';
 import { authorizeControlCommand } from './control-authorization.js';
 import { assertOperatorAuditRowCommittable, commitOperatorAuditRow } from './operator-audit-commit.js';
@@ -85,16 +85,17 @@ export function describeLockVerdict(holder: LockHolder): string {
 
 /** Who holds a lock, in one phrase. */
 export function describeLockHolderIdentity(holder: LockHolder): string {
-  const since = `since ${new Date(holder.since_unix_ms).toISOString()} (${formatAge(holder.age_ms)} ago)`;
+  const since = `since ${unixMsText(holder.since_unix_ms)} (${formatAge(holder.age_ms)} ago)`;
   if (!holder.complete) return `an incomplete lock file ${since}`;
   return `pid ${holder.pid} on host ${printableLockText(holder.host ?? '')} (${printableLockText(holder.command ?? '')}) ${since}`;
 }
 
 /** `lock status` as text: one line. */
 export function renderLockStatus(report: LockStatusReport): string {
-  if (report.state === 'not_a_lock_file') return `lock ${report.lock_path}: ${report.problem}`;
-  if (report.holder === null) return `lock ${report.lock_path}: free`;
-  return `lock ${report.lock_path}: held by ${describeLockHolderIdentity(report.holder)}; ${describeLockVerdict(report.holder)}`;
+  const lockPath = escapeTerminalText(report.lock_path);
+  if (report.state === 'not_a_lock_file') return `lock ${lockPath}: ${escapeTerminalText(report.problem ?? '')}`;
+  if (report.holder === null) return `lock ${lockPath}: free`;
+  return `lock ${lockPath}: held by ${describeLockHolderIdentity(report.holder)}; ${escapeTerminalText(describeLockVerdict(report.holder))}`;
 }
 
 /**
