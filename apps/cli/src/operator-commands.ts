@@ -11,6 +11,7 @@ import {
   joinStateDirPath,
   renderDoctorReport,
   repairAuditLogCommand,
+  requireExistingStateDir,
   verifyCheckpoint,
   type CheckpointVerification,
   type LoadedCheckpoint,
@@ -71,6 +72,7 @@ async function runAudit(invocation: AuditInvocation, context: CliContext): Promi
     }
     case 'timeline': {
       if (invocation.json) {
+        requireExistingStateDir(invocation.stateDir);
         const path = auditPath(invocation.stateDir);
         const rows = [...readAuditLines(path)].map((line) => ({ line: line.line, ...line.row }));
         return { stdout: JSON.stringify({ audit_path: path, rows }, null, 2), exitCode: 0 };

@@ -17,6 +17,7 @@ import { stateDirPaths } from './state-dir-paths.js';
 import { assertStateFileWrites } from './state-file-observation.js';
 import { planAuditRepairWrites } from './state-file-writes.js';
 import { withStateDirLock } from './state-dir-lock-scope.js';
+import { requireExistingStateDir } from './state-dir-presence.js';
 
 /** What `audit verify` found. */
 export interface AuditVerifyOutcome {
@@ -37,6 +38,7 @@ export interface AuditVerifyOutcome {
  * the chain verified without a head.
  */
 export function auditVerifyCommand(stateDir: string, options: { json?: boolean } = {}): AuditVerifyOutcome {
+  requireExistingStateDir(stateDir);
   const paths = stateDirPaths(stateDir);
   const diagnostics: string[] = [];
   let expectedHead: AuditHead | null = null;
@@ -64,6 +66,7 @@ function* auditRowsOf(filePath: string): Generator<AuditReplayRow> {
  * A malformed terminated row fails with Tau's line-indexed message.
  */
 export function auditTimelineCommand(stateDir: string, options: { color: boolean }): string {
+  requireExistingStateDir(stateDir);
   return renderAuditTimeline(auditRowsOf(stateDirPaths(stateDir).controlAudit), { color: options.color });
 }
 

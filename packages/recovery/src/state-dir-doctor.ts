@@ -26,6 +26,7 @@ import { EXIT_CODES, exitCodeForError, type ExitCode } from './control-errors.js
 import { reconcileControlState } from './control-state-reconcile.js';
 import { detectCrash } from './crash-detection.js';
 import { stateDirPaths } from './state-dir-paths.js';
+import { requireExistingStateDir } from './state-dir-presence.js';
 import { checkStateFileWrites } from './state-file-observation.js';
 import { planControlCommandWrites } from './state-file-writes.js';
 
@@ -141,20 +142,17 @@ export async function diagnoseStateDir(
   request: DoctorRequest,
   env: PrincipalEnvironment = process.env,
 ): Promise<DoctorReport> {
+  requireExistingStateDir(request.stateDir);
   const principal = resolvePrincipal(request.principal, env);
   const paths = stateDirPaths(request.stateDir);
   const checks: DoctorCheck[] = await checkRbac(request, principal);
 
   const dirStat = fs.statSync(request.stateDir, { throwIfNoEntry: false });
-  if (dirStat === undefined) {
-    checks.push({ name: 'state directory', ok: true, detail: `'${request.stateDir}' does not exist yet; a mutating command creates it` });
-  } else {
-    checks.push(
-      dirStat.isDirectory()
-        ? { name: 'state directory', ok: true, detail: `'${request.stateDir}' exists` }
-        : { name: 'state directory', ok: false, detail: `'${request.stateDir}' is not a directory` },
-    );
-  }
+  checks.push(
+    dirStat?.isDirectory() === true
+      ? { name: 'state directory', ok: true, detail: `'${request.stateDir}' exists` }
+      : { name: 'state directory', ok: false, detail: `'${request.stateDir}' is not a directory` },
+  );
   const lockRead = dirStat?.isDirectory() === true ? attempt(() => readStateDirLock(request.stateDir) ?? null) : { value: null };
   const lock = lockRead.value ?? null;
   checks.push(lockRead.error === undefined ? describeLock(lock) : { name: 'lock', ok: false, detail: lockRead.error });
