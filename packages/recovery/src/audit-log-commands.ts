@@ -11,7 +11,7 @@ import {
   type TornTailRepair,
 } from '@tau/audit-log';
 import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
-import { formatErrorChain, readControlState, type AuditHead, type AuditReplayRow } from '@tau/schemas';
+import { escapeTerminalText, formatErrorChain, readControlState, type AuditHead, type AuditReplayRow } from '@tau/schemas';
 import { authorizeControlCommand } from './control-authorization.js';
 import { stateDirPaths } from './state-dir-paths.js';
 import { assertStateFileWrites } from './state-file-observation.js';
@@ -119,7 +119,7 @@ export async function repairAuditLogCommand(
     : null;
   const text =
     repair === null
-      ? `audit log '${logPath}': no torn final line, nothing to repair`
-      : `audit log '${logPath}': torn final line (${repair.byte_length} bytes at byte ${repair.offset}) moved to ${repair.quarantine_path}`;
+      ? `audit log '${escapeTerminalText(logPath)}': no torn final line, nothing to repair`
+      : `audit log '${escapeTerminalText(logPath)}': torn final line (${repair.byte_length} bytes at byte ${repair.offset}) moved to ${escapeTerminalText(repair.quarantine_path)}`;
   return { principal, repair, text };
 }

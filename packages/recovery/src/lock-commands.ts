@@ -243,9 +243,10 @@ export async function breakLockCommand(
 
 /** `lock break` as text: one line. */
 export function renderLockBreak(outcome: LockBreakOutcome): string {
-  if (outcome.broken === null) return `lock ${outcome.lock_path}: free, nothing to break`;
+  const e = escapeTerminalText;
+  if (outcome.broken === null) return `lock ${e(outcome.lock_path)}: free, nothing to break`;
   return (
-    `lock ${outcome.lock_path}: broke the lock of ${describeLockHolderIdentity(outcome.broken)} (${outcome.broken.verdict}: ${outcome.broken.explanation}); ` +
-    `recorded as audit row ${outcome.audit_row_count} (action lock_break, principal ${outcome.principal})`
+    `lock ${e(outcome.lock_path)}: broke the lock of ${describeLockHolderIdentity(outcome.broken)} (${outcome.broken.verdict}: ${e(outcome.broken.explanation)}); ` +
+    `recorded as audit row ${outcome.audit_row_count} (action lock_break, principal ${e(outcome.principal)})`
   );
 }
