@@ -26,7 +26,6 @@ import {
   type AuditHeadFile,
   type ControlReport,
   type ControlState,
-  type RecoveryReport,
   type RecoveryReportToWrite,
 } from '@tau/schemas';
 import { commitAuditRow } from './audit-commit.js';

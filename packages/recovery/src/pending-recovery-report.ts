@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { renameFileDurably, replaceFileAtomically } from '@tau/durable-fs';
-import { serializeRecoveryReportChunks, type AuditReplayRow, type RecoveryReport, type RecoveryReportToWrite } from '@tau/schemas';
+import { serializeRecoveryReportChunks, type AuditReplayRow, type RecoveryReportToWrite } from '@tau/schemas';
 import type { StateDirPaths } from './state-dir-paths.js';
 
 /** The audit row key that commits a recovery report. */

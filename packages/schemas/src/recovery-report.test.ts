@@ -107,6 +107,28 @@ describe('serializeRecoveryReportChunks', () => {
     expect(pieces.join('')).toBe(expectedText(report));
   });
 
+  it('writes a compact replayed_actions sequence (any iterable with a length) as the same bytes as the array', () => {
+    /** Not an array: entries are produced on iteration, as `AuditActionList` does. */
+    class ActionSequence implements Iterable<string> {
+      constructor(private readonly items: readonly string[]) {}
+      get length(): number {
+        return this.items.length;
+      }
+      *[Symbol.iterator](): Iterator<string> {
+        yield* this.items;
+      }
+    }
+    fc.assert(
+      fc.property(reportArbitrary, fc.integer({ min: 1, max: 200 }), (report, chunkChars) => {
+        const compact = { ...report, replayed_actions: new ActionSequence(report.replayed_actions) };
+        expect([...serializeRecoveryReportChunks(compact, chunkChars)].join('')).toBe(expectedText(report));
+      }),
+      { numRuns: 100 },
+    );
+    const bad = { ...reportOf([]), replayed_actions: new ActionSequence(['pause', 7 as unknown as string]) };
+    expect(thrownBy(() => serializeRecoveryReportChunks(bad))).toBeInstanceOf(ArtifactSerializeError);
+  });
+
   it('validates at the call, before any piece is asked for', () => {
     const report = reportOf(['pause', 7 as unknown as string]);
     const thrown = thrownBy(() => serializeRecoveryReportChunks(report));

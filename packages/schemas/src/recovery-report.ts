@@ -3,7 +3,7 @@ import { parseArtifactText, readArtifactFileText, validateForWrite, validateJson
 import { SCHEMA_VERSION } from './constants.js';
 import { checkpointSourceSchema } from './enums.js';
 import { nullableEnumField, nullableStringField, nullableU64Field } from './nullable-fields.js';
-import { orderKeys, writeTauJsonChunks, type TauJsonSequence } from './tau-json-writer.js';
+import { orderKeys, writeTauJsonChunks } from './tau-json-writer.js';
 import { u64Schema } from './u64.js';
 
 /** `prior_lifecycle_state`: the control state's lifecycle before `resume`, or `missing` when there was none. */
@@ -74,14 +74,7 @@ function isArrayOfStrings(value: unknown): value is string[] {
   return true;
 }
 
-/**
- * Validates a report with `validate` (the schema), except `replayed_actions`,
- * checked in place: zod rebuilds every array it validates, element by element,
- * and this one has an entry per audit row (a million rows: another 8 MB array
- * and a million temporary objects, at the moment the report is largest). The
- * valid report keeps the caller's array. When an action is not a string the
- * whole report goes through `validate`, so the error is worded as always.
- */
+/** A compact `replayed_actions` (not an array) whose every entry is a string. */
 function isSequenceOfStrings(value: unknown): value is ReplayedActionSequence {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !(Symbol.iterator in value)) return false;
   for (const item of value as Iterable<unknown>) {
@@ -90,6 +83,14 @@ function isSequenceOfStrings(value: unknown): value is ReplayedActionSequence {
   return true;
 }
 
+/**
+ * Validates a report with `validate` (the schema), except `replayed_actions`,
+ * checked in place: zod rebuilds every array it validates, element by element,
+ * and this one has an entry per audit row (a million rows: another 8 MB array
+ * and a million temporary objects, at the moment the report is largest). The
+ * valid report keeps the caller's array. When an action is not a string the
+ * whole report goes through `validate`, so the error is worded as always.
+ */
 function validateWithActionsInPlace(value: unknown, validate: (value: unknown) => RecoveryReport): RecoveryReport {
   const actions: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, 'replayed_actions') : undefined;
   if (isSequenceOfStrings(actions)) {
