@@ -33,4 +33,17 @@ describe('AuditActionList', () => {
     expect(list.at(300)).toBe('action-0');
     expect(JSON.stringify(list)).toBe(JSON.stringify(actions));
   });
+
+  it('property: appending another list\'s codes (a range scanned in a worker) equals pushing its actions', () => {
+    const actions = fc.array(fc.oneof(fc.constantFrom('pause', 'resume', 'status'), fc.string({ maxLength: 3 })), { maxLength: 1500 });
+    fc.assert(
+      fc.property(actions, actions, (head, tail) => {
+        const joined = listOf(head);
+        joined.appendCodes(listOf(tail).toCodes());
+        expect(joined.toJSON()).toEqual([...head, ...tail]);
+        expect(joined.length).toBe(head.length + tail.length);
+      }),
+      { numRuns: 60 },
+    );
+  });
 });

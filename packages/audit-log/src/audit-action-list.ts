@@ -8,6 +8,12 @@
 const INITIAL_CAPACITY = 1024;
 const BYTE_CODES = 256;
 
+/** An action list as plain data (codes into `table`), for posting between threads. */
+export interface AuditActionCodes {
+  codes: Uint8Array | Uint32Array;
+  table: string[];
+}
+
 /** The actions of a replay, in log order, one small code per row. Iterable; `toJSON` gives the plain array. */
 export class AuditActionList implements Iterable<string> {
   private codes: Uint8Array | Uint32Array = new Uint8Array(INITIAL_CAPACITY);
@@ -23,26 +29,46 @@ export class AuditActionList implements Iterable<string> {
   }
 
   push(action: string): void {
-    let code: number;
-    // Rows mostly share a few actions; skip the map lookup for a repeat.
-    if (action === this.lastAction) {
-      code = this.lastCode;
-    } else {
-      const known = this.codeOf.get(action);
-      if (known === undefined) {
-        code = this.table.length;
-        this.table.push(action);
-        this.codeOf.set(action, code);
-        if (code >= BYTE_CODES && this.codes instanceof Uint8Array) this.codes = Uint32Array.from(this.codes);
-      } else {
-        code = known;
-      }
-      this.lastAction = action;
-      this.lastCode = code;
-    }
-    if (this.count === this.codes.length) this.grow();
+    const code = this.codeFor(action);
+    if (this.count === this.codes.length) this.grow(this.count + 1);
     this.codes[this.count] = code;
     this.count += 1;
+  }
+
+  /** The code of `action`, added to the table when new (widening the codes past 256 distinct actions). */
+  private codeFor(action: string): number {
+    // Rows mostly share a few actions; skip the map lookup for a repeat.
+    if (action === this.lastAction) return this.lastCode;
+    let code = this.codeOf.get(action);
+    if (code === undefined) {
+      code = this.table.length;
+      this.table.push(action);
+      this.codeOf.set(action, code);
+      if (code >= BYTE_CODES && this.codes instanceof Uint8Array) this.codes = Uint32Array.from(this.codes);
+    }
+    this.lastAction = action;
+    this.lastCode = code;
+    return code;
+  }
+
+  /** The list as plain data a worker thread can post: its codes (trimmed copy) and their table. */
+  toCodes(): AuditActionCodes {
+    return { codes: this.codes.slice(0, this.count), table: [...this.table] };
+  }
+
+  /** Appends the actions of `other` (another list's `toCodes()`), in order. */
+  appendCodes(other: AuditActionCodes): void {
+    const { codes, table } = other;
+    // One lookup per distinct action, then a code per row.
+    const mapped = table.map((action) => this.codeFor(action));
+    this.grow(this.count + codes.length);
+    const target = this.codes;
+    let at = this.count;
+    for (let index = 0; index < codes.length; index += 1) {
+      target[at] = mapped[codes[index] as number] as number;
+      at += 1;
+    }
+    this.count = at;
   }
 
   /** The action of row `index` (0-based); undefined out of range. */
@@ -62,10 +88,13 @@ export class AuditActionList implements Iterable<string> {
     return [...this];
   }
 
-  private grow(): void {
-    // Doubling keeps the copies linear; the old codes are garbage right after.
-    const grown = this.codes instanceof Uint8Array ? new Uint8Array(this.codes.length * 2) : new Uint32Array(this.codes.length * 2);
-    grown.set(this.codes);
+  /** Makes room for `needed` codes; doubling keeps the copies linear, the old codes are garbage right after. */
+  private grow(needed: number): void {
+    if (needed <= this.codes.length) return;
+    let capacity = this.codes.length;
+    while (capacity < needed) capacity *= 2;
+    const grown = this.codes instanceof Uint8Array ? new Uint8Array(capacity) : new Uint32Array(capacity);
+    grown.set(this.codes.subarray(0, this.count));
     this.codes = grown;
   }
 }

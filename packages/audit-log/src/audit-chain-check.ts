@@ -129,6 +129,40 @@ export class AuditChainCheck {
     this.advance(line, sha256);
   }
 
+  /**
+   * Adds `run.rows` rows that each carry a prev_sha256 naming the row before
+   * (a clean run scanned elsewhere), right after a row that carried one: the
+   * same as adding them one by one. `lineAtIndex` gives the line of a run row
+   * by its 1-based index (needed when the expected head's count falls in the
+   * run; the caller checked it can).
+   */
+  addLinkedRun(
+    run: { rows: number; lastLine: number; lineBeforeLast: number; lastSha256: string; headMatch: { index: number; line: number } | null },
+    lineAtIndex: (index: number) => number | undefined,
+  ): void {
+    const before = this.rows;
+    this.rows += run.rows;
+    this.chained += run.rows;
+    this.sawChained = true;
+    const expected = this.expectedHead;
+    if (expected !== null) {
+      if (expected.row_count > before && expected.row_count <= this.rows) {
+        const line = lineAtIndex(expected.row_count - before);
+        if (line === undefined) throw new Error('the expected head row is not among the run rows kept');
+        this.lineAtExpectedCount = line;
+      }
+      if (run.headMatch !== null) {
+        this.headMatchIndex = before + run.headMatch.index;
+        this.headMatchLine = run.headMatch.line;
+      }
+    }
+    this.previousChained = true;
+    this.previousUnchained = false;
+    this.lineBeforePrevious = run.lineBeforeLast;
+    this.previousLine = run.lastLine;
+    this.previousHash = run.lastSha256;
+  }
+
   finish(path: string, tornTail: AuditTornTail | null): AuditVerification {
     if (tornTail !== null) {
       this.notices.push({

@@ -14,6 +14,7 @@
 import type { AuditHeadFile } from '@tau/schemas';
 import { AuditChainCheck, type AuditVerification } from './audit-chain-check.js';
 import type { AuditTornTail } from './audit-log-lines.js';
+import { linkedRunRowAt, type AuditLinkedRun } from './audit-range-summary.js';
 
 /** What the fold needs to know about one complete, non-blank line. */
 export interface AuditRowFacts {
@@ -81,6 +82,46 @@ export class AuditChainFold {
   addMalformedRow(facts: AuditRowFacts, detail: string, lineEndLength = 1): void {
     this.note(facts, lineEndLength);
     this.check.addMalformedRow(facts.line, facts.sha256, detail);
+  }
+
+  /**
+   * Whether `addLinkedRun(run)` can be exact once `rowsBeforeRun` more rows
+   * are added: the run keeps the position of the row at the head's count
+   * when that row falls in it.
+   */
+  canAddLinkedRun(run: AuditLinkedRun, rowsBeforeRun = 0): boolean {
+    const head = this.options.expectedHead;
+    const before = this.rows + rowsBeforeRun;
+    if (head === null || head.row_count <= before || head.row_count > before + run.rows) return true;
+    return linkedRunRowAt(run, head.row_count - before) !== undefined;
+  }
+
+  /**
+   * A clean run of rows (lines absolute) scanned elsewhere, right after a row
+   * that carried a prev_sha256: the same as `addRow` for each of them.
+   */
+  addLinkedRun(run: AuditLinkedRun): void {
+    const before = this.rows;
+    const head = this.options.expectedHead;
+    if (head !== null && head.row_count > before && head.row_count <= before + run.rows) {
+      const row = linkedRunRowAt(run, head.row_count - before);
+      if (row === undefined) throw new Error('the head row is not among the run rows kept (check canAddLinkedRun first)');
+      this.headRowOffset = row.offset;
+      this.headRowLine = row.line;
+    }
+    this.check.addLinkedRun(run, (index) => linkedRunRowAt(run, index)?.line);
+    this.rows += run.rows;
+    this.tail = {
+      row_count: this.rows,
+      last_row_offset: run.lastOffset,
+      end_offset: run.lastOffset + run.lastByteLength + run.lastLineEndLength,
+      last_row_sha256: run.lastSha256,
+    };
+  }
+
+  /** The recorded head's last row hash (a run scan reports the last row hashing to it); null when none. */
+  get expectedHeadSha256(): string | null {
+    return this.options.expectedHead?.last_row_sha256 ?? null;
   }
 
   /** Where the log ends (the last complete row): what an append chains to. */

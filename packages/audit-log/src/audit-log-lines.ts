@@ -19,9 +19,20 @@ export interface AuditTornTail {
 }
 
 /**
- * A cursor over the lines of an open file. After `next()` returns true,
- * `buf[start, end)` holds the current line without its line ending; the bytes
- * stay valid until the following `next()`.
+ * A byte range of the file to walk (a parallel replay splits a log right
+ * after `\n` bytes): lines from `start` up to `end` (exclusive; undefined:
+ * the end of the file), numbered on from `lineBase` (the lines before `start`).
+ */
+export interface AuditLogRange {
+  start: number;
+  end: number | undefined;
+  lineBase: number;
+}
+
+/**
+ * A cursor over the lines of an open file (or of a range of it). After
+ * `next()` returns true, `buf[start, end)` holds the current line without its
+ * line ending; the bytes stay valid until the following `next()`.
  */
 export class AuditLogLines {
   buf: Buffer;
@@ -42,13 +53,20 @@ export class AuditLogLines {
   private bufFileOffset = 0;
   private readOffset = 0;
   private eof = false;
+  /** Where reading stops (exclusive); Infinity: the end of the file. */
+  private readonly readEnd: number;
 
   constructor(
     private readonly fd: number,
     chunkBytes = DEFAULT_CHUNK_BYTES,
+    range?: AuditLogRange,
   ) {
     this.buf = Buffer.allocUnsafe(chunkBytes);
     this.view = this.buf.subarray(0, 0);
+    this.readOffset = range?.start ?? 0;
+    this.bufFileOffset = this.readOffset;
+    this.lineNumber = range?.lineBase ?? 0;
+    this.readEnd = range?.end ?? Number.POSITIVE_INFINITY;
   }
 
   /** Advances to the next complete line; false at the end of the file. */
@@ -95,7 +113,8 @@ export class AuditLogLines {
       this.buf = grown;
     }
     this.searchFrom = this.dataEnd;
-    const bytesRead = fs.readSync(this.fd, this.buf, this.dataEnd, this.buf.length - this.dataEnd, this.readOffset);
+    const want = Math.min(this.buf.length - this.dataEnd, this.readEnd - this.readOffset);
+    const bytesRead = want <= 0 ? 0 : fs.readSync(this.fd, this.buf, this.dataEnd, want, this.readOffset);
     if (bytesRead === 0) this.eof = true;
     this.readOffset += bytesRead;
     this.dataEnd += bytesRead;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { AuditLogReadError } from './audit-log-errors.js';
-import { AuditLogLines, openAuditLogIfPresent } from './audit-log-lines.js';
+import { AuditLogLines, openAuditLogIfPresent, type AuditLogRange } from './audit-log-lines.js';
 import { readBytesAt } from './read-bytes-at.js';
 
 /**
@@ -15,19 +15,20 @@ export class AuditLogReader {
   private constructor(
     readonly filePath: string,
     private readonly fd: number,
+    range?: AuditLogRange,
   ) {
-    this.lines = new AuditLogLines(fd);
+    this.lines = new AuditLogLines(fd, undefined, range);
   }
 
-  /** Opens `filePath`; undefined when it does not exist (an empty log). */
-  static open(filePath: string): AuditLogReader | undefined {
+  /** Opens `filePath` (only `range` of it, when given); undefined when it does not exist (an empty log). */
+  static open(filePath: string, range?: AuditLogRange): AuditLogReader | undefined {
     let fd: number | undefined;
     try {
       fd = openAuditLogIfPresent(filePath);
     } catch (cause) {
       throw new AuditLogReadError(filePath, { cause });
     }
-    return fd === undefined ? undefined : new AuditLogReader(filePath, fd);
+    return fd === undefined ? undefined : new AuditLogReader(filePath, fd, range);
   }
 
   /** Advances `lines` to the next complete line; false at the end of the file. */
@@ -43,6 +44,15 @@ export class AuditLogReader {
   readBytesAt(offset: number, length: number): Buffer {
     try {
       return readBytesAt(this.fd, offset, length);
+    } catch (cause) {
+      throw new AuditLogReadError(this.filePath, { cause });
+    }
+  }
+
+  /** The file's size now, in bytes. */
+  size(): number {
+    try {
+      return fs.fstatSync(this.fd).size;
     } catch (cause) {
       throw new AuditLogReadError(this.filePath, { cause });
     }

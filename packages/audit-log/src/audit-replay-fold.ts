@@ -6,6 +6,7 @@ import type { AuditRowFields } from './audit-row-fields.js';
 import type { AuditTornTail } from './audit-log-lines.js';
 import type { AuditChainFold } from './audit-chain-fold.js';
 import { AuditActionList } from './audit-action-list.js';
+import type { AuditLinkedRun } from './audit-range-summary.js';
 
 /** What the lifecycle becomes after a mutating action (REFERENCE.md); undefined for any other action. */
 export function lifecycleAfterAction(action: string): LifecycleState | undefined {
@@ -135,6 +136,23 @@ export class AuditReplayFold {
     }
     this.impliedLifecycle = recorded ?? derived;
     return true;
+  }
+
+  /**
+   * Adds a run of rows summarized elsewhere (a range scanned in a worker):
+   * the same as adding each of them, given what a clean run guarantees (it
+   * follows a row with a timestamp, and raises no warning).
+   */
+  addLinkedRun(run: AuditLinkedRun): void {
+    if (run.actions !== null) this.actions?.appendCodes(run.actions);
+    this.rowCount += run.rows;
+    for (const [action, count] of run.actionCounts) this.counts.set(action, (this.counts.get(action) ?? 0) + count);
+    for (const principal of run.principals) this.principalSet.add(principal);
+    this.lastPrincipal = undefined;
+    this.firstTimestamp ??= run.lastTimestamp;
+    this.lastTimestamp = run.lastTimestamp;
+    this.lastTimestampLine = run.lastTimestampLine;
+    if (run.impliedLifecycle !== null) this.impliedLifecycle = run.impliedLifecycle;
   }
 
   /** The replay, given what only the executor knows (tail, last row hash, last mutating row). */

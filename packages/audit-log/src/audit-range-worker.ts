@@ -1,0 +1,17 @@
+// Worker thread entry: scans the one range it is given and posts its summary
+// (or null when it failed: the main thread then walks the range itself and
+// meets the failure there, worded as always), then wakes the main thread,
+// which waits synchronously (replay is a synchronous call).
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { summarizeAuditRange, type AuditRangeInput } from './audit-range-summary.js';
+
+const { input, signal, port } = workerData as { input: AuditRangeInput; signal: Int32Array; port: MessagePort };
+try {
+  port.postMessage(summarizeAuditRange(input));
+} catch {
+  port.postMessage(null);
+} finally {
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+  port.close();
+}

@@ -1,0 +1,257 @@
+import fc from 'fast-check';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { formatErrorChain } from '@tau/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditChainFold, type AuditChainFoldOptions } from './audit-chain-fold.js';
+import { rangeScanInProcess, startRangeScanInWorker } from './audit-range-runner.js';
+import { RECENT_ROWS_KEPT, type AuditRangeInput } from './audit-range-summary.js';
+import { replayAuditLog, type AuditReplaySplit } from './replay-audit-log.js';
+import { rowSha256Hex } from './row-hash.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tau-audit-split-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const ACTIONS = ['pause', 'resume', 'cancel', 'rollback', 'status', 'audit_accept'] as const;
+const LIFECYCLE: Record<string, string | null> = {
+  pause: 'paused',
+  resume: 'running',
+  cancel: 'cancelled',
+  rollback: 'rollback_requested',
+  status: null,
+  audit_accept: null,
+};
+const PRINCIPALS = ['local:alice', 'local:bob', 'ci:nightly'];
+
+/** One row as our CLI writes it (keys in write order), chained to `prev`. */
+function rowText(index: number, action: string, prev: string | null): string {
+  const row: Record<string, unknown> = {
+    schema_version: 1,
+    timestamp_unix_ms: 1_700_000_000_000 + index * 1000,
+    principal: PRINCIPALS[index % 3],
+    action,
+    action_key: `control:rl:${action}`,
+    lifecycle_state: LIFECYCLE[action] ?? 'running',
+    idempotent: index % 5 === 0,
+    rollback_checkpoint: null,
+    recovery_checkpoint_source: null,
+  };
+  if (prev !== null) row.prev_sha256 = prev;
+  row.os_user = 'alice';
+  row.host = 'node-1';
+  return JSON.stringify(row);
+}
+
+/** A chained log of `actions.length` rows, as lines without line endings. */
+function chainedLines(actions: readonly string[]): string[] {
+  const lines: string[] = [];
+  let prev: string | null = null;
+  actions.forEach((action, index) => {
+    const line = rowText(index, action, prev);
+    prev = rowSha256Hex(Buffer.from(line));
+    lines.push(line);
+  });
+  return lines;
+}
+
+type Damage =
+  | { kind: 'edit' | 'delete' | 'unchain' | 'escape' | 'time_back' | 'no_timestamp' | 'lifecycle' | 'bad_prev' | 'crlf'; at: number }
+  | { kind: 'blank' | 'malformed'; at: number; text: string };
+
+const damageArb: fc.Arbitrary<Damage> = fc.oneof(
+  fc.record({
+    kind: fc.constantFrom('edit', 'delete', 'unchain', 'escape', 'time_back', 'no_timestamp', 'lifecycle', 'bad_prev', 'crlf'),
+    at: fc.nat(),
+  }) as fc.Arbitrary<Damage>,
+  fc.record({ kind: fc.constant('blank'), at: fc.nat(), text: fc.constantFrom('', '  ', '\t', '\u00a0') }) as fc.Arbitrary<Damage>,
+  fc.record({ kind: fc.constant('malformed'), at: fc.nat(), text: fc.constantFrom('{"x', 'not json', '[]', '{"action":7}', '{}') }) as fc.Arbitrary<Damage>,
+);
+
+function applyDamage(lines: string[], damage: Damage): void {
+  if (lines.length === 0) return;
+  const at = damage.at % lines.length;
+  const line = lines[at] as string;
+  switch (damage.kind) {
+    case 'edit':
+      lines[at] = line.replace('"idempotent":', '"idempotent" :');
+      break;
+    case 'delete':
+      lines.splice(at, 1);
+      break;
+    case 'unchain':
+      lines[at] = line.replace(/"prev_sha256":"[0-9a-f]{64}",/, '');
+      break;
+    case 'escape':
+      // Declined by the scanner (an escaped string), accepted by the JSON.parse path.
+      lines[at] = line.replace('"principal":"', '"principal":"\\u0041');
+      break;
+    case 'time_back':
+      lines[at] = line.replace(/"timestamp_unix_ms":\d+/, '"timestamp_unix_ms":5');
+      break;
+    case 'no_timestamp':
+      lines[at] = line.replace(/"timestamp_unix_ms":\d+,/, '');
+      break;
+    case 'lifecycle':
+      lines[at] = line.replace(/"lifecycle_state":"[a-z_]+"/, '"lifecycle_state":"cancelled"');
+      break;
+    case 'bad_prev':
+      lines[at] = line.replace(/"prev_sha256":"[0-9a-f]{64}"/, '"prev_sha256":"abc"');
+      break;
+    case 'crlf':
+      lines[at] = `${line}\r`;
+      break;
+    case 'blank':
+    case 'malformed':
+      lines.splice(at, 0, damage.text);
+      break;
+  }
+}
+
+interface LogCase {
+  text: string;
+  headChoice: 'none' | 'missing' | 'legacy' | 'file' | 'file_bad_offset';
+  headRow: number;
+}
+
+/** The head a state directory would record for the first `headRow` non-blank lines of `text`. */
+function foldOptions(text: string, choice: LogCase['headChoice'], headRow: number): AuditChainFoldOptions {
+  if (choice === 'none') return { expectedHead: null, headSource: 'legacy' };
+  if (choice === 'missing') return { expectedHead: null, headSource: 'missing' };
+  const bytes = Buffer.from(text);
+  let offset = 0;
+  const rows: { offset: number; end: number; sha256: string }[] = [];
+  for (;;) {
+    const newline = bytes.indexOf(0x0a, offset);
+    if (newline < 0) break;
+    const end = newline > offset && bytes[newline - 1] === 0x0d ? newline - 1 : newline;
+    if (bytes.subarray(offset, end).toString().trim() !== '') rows.push({ offset, end: newline + 1, sha256: rowSha256Hex(bytes.subarray(offset, end)) });
+    offset = newline + 1;
+  }
+  if (rows.length === 0) return { expectedHead: { row_count: 0, last_row_offset: 0, end_offset: 0, last_row_sha256: null }, headSource: 'file' };
+  const row = rows[Math.min(headRow, rows.length) - 1] ?? (rows[0] as (typeof rows)[number]);
+  const count = Math.max(1, Math.min(headRow, rows.length));
+  return {
+    expectedHead: {
+      row_count: count,
+      last_row_offset: choice === 'file_bad_offset' ? row.offset + 1 : row.offset,
+      end_offset: row.end,
+      last_row_sha256: row.sha256,
+    },
+    headSource: choice === 'legacy' ? 'legacy' : 'file',
+  };
+}
+
+/** Everything a replay gives (result, chain verdict, tail), or the error it throws, as plain data. */
+function outcome(file: string, options: AuditChainFoldOptions, collectActions: boolean, split: AuditReplaySplit): unknown {
+  const chainFold = new AuditChainFold(options);
+  try {
+    const replay = replayAuditLog(file, { collectActions, chainFold }, split);
+    return {
+      replay: { ...replay, replayed_actions: replay.replayed_actions?.toJSON() ?? null },
+      verification: chainFold.finish(file, replay.torn_tail),
+      tail: chainFold.tailPosition,
+    };
+  } catch (error) {
+    return { error: (error as Error).name, chain: formatErrorChain(error) };
+  }
+}
+
+const logCaseArb: fc.Arbitrary<LogCase> = fc
+  .record({
+    actions: fc.array(fc.constantFrom(...ACTIONS), { maxLength: 24 }),
+    damage: fc.array(damageArb, { maxLength: 4 }),
+    torn: fc.option(fc.constantFrom('{"act', '{"action":"pause"}', ' '), { nil: null }),
+    headChoice: fc.constantFrom('none', 'missing', 'legacy', 'file', 'file_bad_offset'),
+    headRow: fc.integer({ min: 1, max: 45 }),
+  })
+  .map(({ actions, damage, torn, headChoice, headRow }) => {
+    const lines = chainedLines(actions);
+    for (const d of damage) applyDamage(lines, d);
+    const body = lines.map((line) => `${line}\n`).join('');
+    return { text: body + (torn ?? ''), headChoice, headRow };
+  });
+
+/** A split point: anywhere in the bytes, or exactly at the start of a line (so damage often opens a range). */
+type Cut = { fraction: number } | { line: number };
+const cutArb: fc.Arbitrary<Cut> = fc.oneof(
+  fc.record({ fraction: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  fc.record({ line: fc.nat() }),
+);
+
+function cutOffset(text: string, cut: Cut): number {
+  const bytes = Buffer.from(text);
+  if ('fraction' in cut) return Math.floor(cut.fraction * bytes.length);
+  const starts = [0];
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
+  // The `\n` before the line: a split moves on to just after it, the line's start.
+  return Math.max(0, (starts[cut.line % starts.length] as number) - 1);
+}
+
+let fileIndex = 0;
+function writeLog(text: string): string {
+  fileIndex += 1;
+  const file = path.join(dir, `log-${fileIndex}.jsonl`);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe('replayAuditLog split into byte ranges', () => {
+  it('property: any split gives exactly the sequential result (rows, actions, findings, line numbers, errors), damaged logs included', () => {
+    fc.assert(
+      fc.property(logCaseArb, fc.array(cutArb, { maxLength: 10 }), fc.boolean(), (log, cuts, collect) => {
+        const file = writeLog(log.text);
+        const options = foldOptions(log.text, log.headChoice, log.headRow);
+        const sequential = outcome(file, options, collect, { at: [] });
+        const at = cuts.map((cut) => cutOffset(log.text, cut)).sort((a, b) => a - b);
+        expect(outcome(file, options, collect, { at, runner: 'in-process' })).toEqual(sequential);
+        fs.rmSync(file);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('splits a long clean log into summarized ranges and still matches, wherever the recorded head row falls', () => {
+    const rows = RECENT_ROWS_KEPT * 3;
+    const text = chainedLines(Array.from({ length: rows }, (_, index) => ACTIONS[index % 4] as string))
+      .map((line) => `${line}\n`)
+      .join('');
+    const file = writeLog(text);
+    const size = Buffer.byteLength(text);
+    // Head rows at the start, in a range's kept tail, before it (the row-by-row walk takes over), at the end.
+    for (const headRow of [1, 2, rows / 3, rows / 2, rows - RECENT_ROWS_KEPT - 5, rows - 3, rows]) {
+      for (const choice of ['file', 'file_bad_offset', 'legacy'] as const) {
+        const options = foldOptions(text, choice, headRow);
+        const sequential = outcome(file, options, true, { at: [] });
+        for (const at of [[size / 2], [size / 3, (2 * size) / 3], [1, size - 2], [size / 4, size / 2, (3 * size) / 4]]) {
+          expect(outcome(file, options, true, { at: at.map(Math.floor), runner: 'in-process' })).toEqual(sequential);
+        }
+      }
+    }
+    expect((outcome(file, foldOptions(text, 'file', rows), true, { at: [] }) as { verification: { ok: boolean } }).verification.ok).toBe(true);
+  });
+
+  it('a worker thread (the built entry) posts the same summary as a scan on this thread', () => {
+    // Workers run the built JavaScript: `pnpm test` builds first (turbo), as does `pnpm --filter @tau/audit-log build`.
+    const workerPath = path.join(import.meta.dirname, '..', 'dist', 'audit-range-worker.js');
+    expect(fs.existsSync(workerPath), `${workerPath} missing: build @tau/audit-log first`).toBe(true);
+    const lines = chainedLines(Array.from({ length: 600 }, (_, index) => ACTIONS[index % ACTIONS.length] as string));
+    const text = lines.map((line) => `${line}\n`).join('');
+    const file = writeLog(`${text}{"act`);
+    const start = Buffer.byteLength(lines.slice(0, 100).map((line) => `${line}\n`).join(''));
+    const inputs: AuditRangeInput[] = [
+      { filePath: file, start, end: null, collectActions: true, expectedHeadSha256: rowSha256Hex(Buffer.from(lines[500] as string)) },
+      { filePath: file, start: 0, end: start, collectActions: false, expectedHeadSha256: null },
+      { filePath: path.join(dir, 'missing.jsonl'), start: 0, end: null, collectActions: true, expectedHeadSha256: null },
+    ];
+    for (const input of inputs) {
+      const inWorker = startRangeScanInWorker(workerPath, input).wait();
+      expect(inWorker).toEqual(rangeScanInProcess(input).wait());
+    }
+    expect(startRangeScanInWorker(workerPath, inputs[0] as AuditRangeInput).wait()).toMatchObject({ clean: true, run: { rows: 499 } });
+  });
+});
+
