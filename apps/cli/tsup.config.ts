@@ -52,7 +52,8 @@ const builtinImportsOnce: EsbuildPlugin = {
 // (scripts/build-launcher.mjs) can only be built from a single CommonJS script,
 // and one file also saves resolving workspace packages at run time.
 export default defineConfig({
-  entry: { 'tau-po': 'src/main.ts' },
+  // The audit replay's worker thread entry, started from beside the bundle (@tau/audit-log finds it there).
+  entry: { 'tau-po': 'src/main.ts', 'audit-range-worker': '../../packages/audit-log/src/audit-range-worker.ts' },
   format: ['cjs'],
   outExtension: () => ({ js: '.cjs' }),
   platform: 'node',

@@ -17,28 +17,59 @@ export interface PendingRangeScan {
 }
 
 /**
- * The built worker entry beside this module, when there is one: `dist/`
- * holds `audit-range-worker.js`; run from sources (tests) or bundled into
- * the CLI's single file there is none, and replay stays on one thread.
+ * The built worker entry beside this module, when there is one: this
+ * package's `dist/` holds `audit-range-worker.js`, and the CLI's single-file
+ * bundle has `audit-range-worker.cjs` beside it. Run from sources (tests)
+ * there is none, and replay stays on one thread.
  */
 function builtWorkerPath(): string | undefined {
   const moduleUrl: string | undefined = import.meta.url;
-  if (typeof moduleUrl !== 'string' || !moduleUrl.endsWith('.js')) return undefined;
-  try {
-    const workerPath = fileURLToPath(new URL('./audit-range-worker.js', moduleUrl));
-    return fs.statSync(workerPath).isFile() ? workerPath : undefined;
-  } catch {
-    return undefined;
+  if (typeof moduleUrl !== 'string' || !/\.c?js$/.test(moduleUrl)) return undefined;
+  for (const name of ['./audit-range-worker.js', './audit-range-worker.cjs']) {
+    try {
+      const workerPath = fileURLToPath(new URL(name, moduleUrl));
+      if (fs.statSync(workerPath).isFile()) return workerPath;
+    } catch {
+      // Not there (or not a file URL): try the next name.
+    }
   }
+  return undefined;
 }
 
 let workerPathCache: string | null | undefined;
 
 /** The worker entry to start range scans with, or undefined when none is available (one thread, then). */
 export function rangeWorkerPath(): string | undefined {
-  if (workerPathCache === undefined) workerPathCache = builtWorkerPath() ?? null;
+  // A process started from a V8 startup snapshot (the CLI's launcher) gets no worker thread running
+  // while this thread blocks (measured: the bootstrap never runs, the wait times out); such a replay stays on one thread.
+  if (workerPathCache === undefined) workerPathCache = process.execArgv.includes('--snapshot-blob') ? null : (builtWorkerPath() ?? null);
   return workerPathCache ?? undefined;
 }
+
+/**
+ * The worker's first code: tells the main thread it runs (signal 1), then
+ * loads the entry; a load failure still ends the wait (null summary, signal 2).
+ */
+const WORKER_BOOTSTRAP = `
+const threads = require('node:worker_threads');
+const { signal, port, entry } = threads.workerData;
+Atomics.store(signal, 0, 1);
+Atomics.notify(signal, 0);
+const failed = () => {
+  port.postMessage(null);
+  Atomics.store(signal, 0, 2);
+  Atomics.notify(signal, 0);
+};
+try {
+  if (entry.endsWith('.cjs')) require(entry);
+  else import(require('node:url').pathToFileURL(entry).href).catch(failed);
+} catch {
+  failed();
+}
+`;
+
+/** How long a worker may take to start before this thread walks its range itself. */
+const WORKER_START_TIMEOUT_MS = 5000;
 
 /** Starts scanning `input` in a worker thread from `workerPath`. */
 export function startRangeScanInWorker(workerPath: string, input: AuditRangeInput): PendingRangeScan {
@@ -46,7 +77,7 @@ export function startRangeScanInWorker(workerPath: string, input: AuditRangeInpu
   const { port1, port2 } = new MessageChannel();
   let worker: Worker | undefined;
   try {
-    worker = new Worker(workerPath, { workerData: { input, signal, port: port2 }, transferList: [port2] });
+    worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { input, signal, port: port2, entry: workerPath }, transferList: [port2] });
     // Never keeps the process alive; errors surface as a null summary.
     worker.unref();
     worker.on('error', () => undefined);
@@ -56,21 +87,30 @@ export function startRangeScanInWorker(workerPath: string, input: AuditRangeInpu
   }
   const started = worker;
   let done = false;
+  const stop = () => {
+    done = true;
+    port1.close();
+    void started.terminate();
+  };
   return {
     wait() {
-      // The worker stores 1 and notifies once it has posted (or failed to).
-      while (Atomics.load(signal, 0) === 0) Atomics.wait(signal, 0, 0, 1000);
+      // Signal 1: the thread runs; 2: it has posted (or failed to). A thread that never starts is given up on.
+      const deadline = Date.now() + WORKER_START_TIMEOUT_MS;
+      while (Atomics.load(signal, 0) === 0) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          stop();
+          return null;
+        }
+        Atomics.wait(signal, 0, 0, left);
+      }
+      while (Atomics.load(signal, 0) === 1) Atomics.wait(signal, 0, 1, 1000);
       const message = receiveMessageOnPort(port1);
-      done = true;
-      port1.close();
-      void started.terminate();
+      stop();
       return (message?.message as AuditRangeSummary | null | undefined) ?? null;
     },
     cancel() {
-      if (done) return;
-      done = true;
-      port1.close();
-      void started.terminate();
+      if (!done) stop();
     },
   };
 }
