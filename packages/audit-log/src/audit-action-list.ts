@@ -61,7 +61,8 @@ export class AuditActionList implements Iterable<string> {
     const { codes, table } = other;
     // One lookup per distinct action, then a code per row.
     const mapped = table.map((action) => this.codeFor(action));
-    this.grow(this.count + codes.length);
+    // To the exact size: a replay appends its ranges at the end, and doubling would leave up to half unused.
+    this.grow(this.count + codes.length, true);
     const target = this.codes;
     let at = this.count;
     for (let index = 0; index < codes.length; index += 1) {
@@ -88,10 +89,10 @@ export class AuditActionList implements Iterable<string> {
     return [...this];
   }
 
-  /** Makes room for `needed` codes; doubling keeps the copies linear, the old codes are garbage right after. */
-  private grow(needed: number): void {
+  /** Makes room for `needed` codes (doubling keeps the copies linear; `exact`: no more); the old codes are garbage right after. */
+  private grow(needed: number, exact = false): void {
     if (needed <= this.codes.length) return;
-    let capacity = this.codes.length;
+    let capacity = exact ? needed : this.codes.length;
     while (capacity < needed) capacity *= 2;
     const grown = this.codes instanceof Uint8Array ? new Uint8Array(capacity) : new Uint32Array(capacity);
     grown.set(this.codes.subarray(0, this.count));

@@ -62,7 +62,10 @@ export class AuditChainFold {
   private rows = 0;
   private headRowOffset: number | undefined;
   private headRowLine = 0;
-  private tail: AuditTailPosition = { row_count: 0, last_row_offset: 0, end_offset: 0, last_row_sha256: null };
+  // The last row's position as plain fields: an object per row would be a million allocations.
+  private tailRowOffset = 0;
+  private tailEndOffset = 0;
+  private tailSha256: string | null = null;
 
   constructor(private readonly options: AuditChainFoldOptions) {
     const head = options.expectedHead;
@@ -74,13 +77,18 @@ export class AuditChainFold {
    * row's bytes exclude it); it only moves `tail.end_offset`.
    */
   addRow(facts: AuditRowFacts, lineEndLength = 1): void {
-    this.note(facts, lineEndLength);
-    this.check.addRow(facts.line, facts.sha256, facts.prevSha256);
+    this.addRowAt(facts.line, facts.offset, facts.byteLength, facts.sha256, facts.prevSha256, lineEndLength);
+  }
+
+  /** `addRow` with the facts as arguments (the replay's per-row call: no record allocated). */
+  addRowAt(line: number, offset: number, byteLength: number, sha256: string, prevSha256: string | undefined, lineEndLength = 1): void {
+    this.note(line, offset, byteLength, sha256, lineEndLength);
+    this.check.addRow(line, sha256, prevSha256);
   }
 
   /** A terminated line that is not a valid row (still a link: its bytes are hashed). */
   addMalformedRow(facts: AuditRowFacts, detail: string, lineEndLength = 1): void {
-    this.note(facts, lineEndLength);
+    this.note(facts.line, facts.offset, facts.byteLength, facts.sha256, lineEndLength);
     this.check.addMalformedRow(facts.line, facts.sha256, detail);
   }
 
@@ -111,12 +119,9 @@ export class AuditChainFold {
     }
     this.check.addLinkedRun(run, (index) => linkedRunRowAt(run, index)?.line);
     this.rows += run.rows;
-    this.tail = {
-      row_count: this.rows,
-      last_row_offset: run.lastOffset,
-      end_offset: run.lastOffset + run.lastByteLength + run.lastLineEndLength,
-      last_row_sha256: run.lastSha256,
-    };
+    this.tailRowOffset = run.lastOffset;
+    this.tailEndOffset = run.lastOffset + run.lastByteLength + run.lastLineEndLength;
+    this.tailSha256 = run.lastSha256;
   }
 
   /** The recorded head's last row hash (a run scan reports the last row hashing to it); null when none. */
@@ -126,7 +131,7 @@ export class AuditChainFold {
 
   /** Where the log ends (the last complete row): what an append chains to. */
   get tailPosition(): AuditTailPosition {
-    return { ...this.tail };
+    return { row_count: this.rows, last_row_offset: this.tailRowOffset, end_offset: this.tailEndOffset, last_row_sha256: this.tailSha256 };
   }
 
   finish(path: string, tornTail: AuditTornTail | null): AuditVerification {
@@ -153,18 +158,15 @@ export class AuditChainFold {
     return verification;
   }
 
-  private note(facts: AuditRowFacts, lineEndLength: number): void {
+  private note(line: number, offset: number, byteLength: number, sha256: string, lineEndLength: number): void {
     this.rows += 1;
     const head = this.options.expectedHead;
     if (head !== null && this.rows === head.row_count) {
-      this.headRowOffset = facts.offset;
-      this.headRowLine = facts.line;
+      this.headRowOffset = offset;
+      this.headRowLine = line;
     }
-    this.tail = {
-      row_count: this.rows,
-      last_row_offset: facts.offset,
-      end_offset: facts.offset + facts.byteLength + lineEndLength,
-      last_row_sha256: facts.sha256,
-    };
+    this.tailRowOffset = offset;
+    this.tailEndOffset = offset + byteLength + lineEndLength;
+    this.tailSha256 = sha256;
   }
 }

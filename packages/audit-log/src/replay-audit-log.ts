@@ -78,16 +78,8 @@ class AuditRowWalk {
       if (fold.addRow(lineNumber, fields)) this.noteMutating(lineNumber, lines.offset, end - start);
       // The chain-check hook (issue 12): one fact record per row, fed in log order.
       if (chainFold !== undefined) {
-        chainFold.addRow(
-          {
-            line: lineNumber,
-            offset: lines.offset,
-            byteLength: end - start,
-            sha256: rowSha256Hex(buf.subarray(start, end)),
-            prevSha256: fields.prev_sha256,
-          },
-          buf[end] === CR ? 2 : 1,
-        );
+        const sha256 = rowSha256Hex(buf.subarray(start, end));
+        chainFold.addRowAt(lineNumber, lines.offset, end - start, sha256, fields.prev_sha256, buf[end] === CR ? 2 : 1);
       }
       this.lastRowLine = lineNumber;
       this.lastRowOffset = lines.offset;

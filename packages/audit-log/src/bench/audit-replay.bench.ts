@@ -1,12 +1,18 @@
 // Benchmark: replay of a long audit log as `resume` does it (every row's
-// action kept, the hash chain checked in the same pass), next to replay
-// without the chain check and the plain `readline` + `JSON.parse` loop. Each
-// replay runs in a fresh child process so its peak RSS
-// (`resourceUsage().maxRSS`) is its own. Prints MB/s of log and peak RSS.
-// Run: `pnpm --filter @tau/audit-log bench` (after `pnpm build`); options:
-// --rows 1000000,10000000 --runs N --shape tau|chained --modes chain,replay,readline.
-// The synthetic logs are written to the temp dir and removed afterwards.
+// action kept, the hash chain checked in the same pass), on every core
+// (`chain`: byte ranges in worker threads) and on one thread (`chain-1t`),
+// next to replay without the chain check and the plain `readline` +
+// `JSON.parse` loop. Each replay runs in a fresh child process so its peak RSS
+// (`resourceUsage().maxRSS`, worker threads included) and CPU time are its
+// own. Prints MB/s of log, CPU time and peak RSS, and the load average (the
+// machine may be shared: wall time then says more about the neighbours).
+// Run: `pnpm --filter @tau/audit-log bench` (after `pnpm build`): 1M rows;
+// add `--ten-million` for the 10M-row case too (a 3.9 GB log, minutes).
+// Options: --rows 1000000,10000000 --runs N --shape tau|chained
+// --modes chain,chain-1t,replay,readline. Logs go to the temp dir (TMPDIR)
+// and are removed afterwards.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,9 +26,12 @@ interface ChildReport {
   max_rss_mib: number;
   events: number;
   chain_ok: boolean | null;
+  cpu_ms: number;
+  /** A digest of the replay and chain verdict: equal across modes that compute the same thing. */
+  result_digest: string;
 }
 
-const MODES = ['chain', 'replay', 'readline'] as const;
+const MODES = ['chain', 'chain-1t', 'replay', 'readline'] as const;
 type Mode = (typeof MODES)[number];
 
 /** Rows above which the readline comparison is skipped (it holds every action as a fresh string). */
@@ -48,22 +57,35 @@ async function runChild(mode: Mode, filePath: string): Promise<void> {
   const started = performance.now();
   let events: number;
   let chainOk: boolean | null = null;
-  if (mode === 'chain') {
+  let digest = '';
+  let digestOf: (() => string) | undefined;
+  if (mode === 'chain' || mode === 'chain-1t') {
     // What resume does: actions kept for the recovery report, every row hashed and linked.
     const chainFold = new AuditChainFold({ expectedHead: null, headSource: 'legacy' });
-    const replay = replayAuditLog(filePath, { collectActions: true, chainFold });
-    chainOk = chainFold.finish(filePath, replay.torn_tail).ok;
+    const replay = replayAuditLog(filePath, { collectActions: true, chainFold }, mode === 'chain-1t' ? { at: [] } : undefined);
+    const verification = chainFold.finish(filePath, replay.torn_tail);
+    chainOk = verification.ok;
     events = replay.event_count;
+    // Computed after the clock stops.
+    digestOf = () => {
+      const hash = createHash('sha256').update(JSON.stringify({ ...replay, replayed_actions: null, verification }));
+      for (const action of replay.replayed_actions ?? []) hash.update(action);
+      return hash.digest('hex').slice(0, 12);
+    };
   } else if (mode === 'replay') {
     events = replayAuditLog(filePath).event_count;
   } else {
     events = await replayWithReadline(filePath);
   }
+  const replayMs = performance.now() - started;
+  if (digestOf !== undefined) digest = digestOf();
   const report: ChildReport = {
-    replay_ms: performance.now() - started,
+    replay_ms: replayMs,
     max_rss_mib: process.resourceUsage().maxRSS / 1024,
     events,
     chain_ok: chainOk,
+    cpu_ms: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1000,
+    result_digest: digest,
   };
   process.stdout.write(JSON.stringify(report));
 }
@@ -89,8 +111,8 @@ function loadAverage(): string {
 }
 
 function main(): void {
-  const rowCounts = option('rows', '1000000,10000000').split(',').map(Number);
-  const runs = Number(option('runs', '3'));
+  const rowCounts = option('rows', process.argv.includes('--ten-million') ? '1000000,10000000' : '1000000').split(',').map(Number);
+  const runs = Number(option('runs', '5'));
   const shape = option('shape', 'chained') as SyntheticRowShape;
   const modes = option('modes', MODES.join(',')).split(',') as Mode[];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tau-audit-bench-'));
@@ -99,13 +121,21 @@ function main(): void {
       `audit replay benchmark: shape ${shape}, median of ${runs} runs (${os.cpus().length} cores, node ${process.version}, load average ${loadAverage()})`,
     );
     console.log('mode: chain = replay as resume does it (actions kept, hash chain checked in the same pass)');
-    console.log('rows        size MB  mode      replay ms  process ms    MB/s  peak RSS MiB  chain');
+    console.log('chain-1t = the same on one thread; MB/s = log size / replay wall time; cpu ms = all threads');
+    console.log('rows        size MB  mode      replay ms  process ms    MB/s  cpu ms  peak RSS MiB  chain  result');
     for (const rows of rowCounts) {
       const filePath = path.join(dir, `control-audit-${rows}.jsonl`);
       const size = writeSyntheticAuditLog(filePath, rows, shape);
-      for (const mode of modes) {
-        if (mode === 'readline' && rows > READLINE_MAX_ROWS) continue;
-        const reports = Array.from({ length: runs }, () => measure(mode, filePath));
+      console.log(`  (load average before ${rows} rows: ${loadAverage()})`);
+      // Runs interleaved (each mode once per round): on a shared machine the load drifts, and
+      // every mode should see the same drift.
+      const measured = modes.filter((mode) => mode !== 'readline' || rows <= READLINE_MAX_ROWS);
+      const reportsOf = new Map<Mode, ReturnType<typeof measure>[]>(measured.map((mode) => [mode, []]));
+      for (let run = 0; run < runs; run += 1) {
+        for (const mode of measured) reportsOf.get(mode)?.push(measure(mode, filePath));
+      }
+      for (const mode of measured) {
+        const reports = reportsOf.get(mode) ?? [];
         const replayMs = median(reports.map((r) => r.replay_ms));
         const first = reports[0] as ChildReport;
         console.log(
@@ -116,8 +146,10 @@ function main(): void {
             replayMs.toFixed(0).padStart(9),
             median(reports.map((r) => r.process_ms)).toFixed(0).padStart(10),
             (size / 1e6 / (replayMs / 1000)).toFixed(0).padStart(7),
+            median(reports.map((r) => r.cpu_ms)).toFixed(0).padStart(6),
             median(reports.map((r) => r.max_rss_mib)).toFixed(1).padStart(12),
-            first.chain_ok === null ? '-' : first.chain_ok ? 'ok' : 'FAILED',
+            (first.chain_ok === null ? '-' : first.chain_ok ? 'ok' : 'FAILED').padEnd(5),
+            first.result_digest || '-',
           ].join('  '),
         );
       }
