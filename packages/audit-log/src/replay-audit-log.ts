@@ -200,7 +200,9 @@ export function replayAuditLog(filePath: string, options: AuditReplayOptions = {
       for (const [index, scan] of pending.entries()) {
         const start = offsets[index] as number;
         const summary = scan.wait();
-        if (summary === null || !canFoldIn(walk, summary, lineBase)) {
+        // An unterminated line can only end the last range (another means the file shrank meanwhile).
+        const tornTooEarly = summary !== null && summary.tornTail !== null && index < pending.length - 1;
+        if (summary === null || tornTooEarly || !canFoldIn(walk, summary, lineBase)) {
           // From here on, row by row (exact whatever the range held).
           for (const rest of pending.slice(index + 1)) rest.cancel();
           tornTail = walkRange(walk, filePath, { start, end: undefined, lineBase }).tornTail;
