@@ -152,6 +152,7 @@ function summarizeLines(log: AuditLogReader, input: AuditRangeInput): AuditRange
     const timestamp = fields.timestamp_unix_ms;
     if (prev === undefined || timestamp === undefined) return UNCLEAN;
     const sha256 = rowSha256Hex(buf.subarray(start, end));
+    scanner.expectedPrevSha256 = sha256;
     const lineEndLength = buf[end] === CR ? 2 : 1;
     if (first === null) {
       first = { line: lineNumber, offset: lines.offset, byteLength: end - start, lineEndLength, sha256, fields: copyFields(fields) };

@@ -100,6 +100,31 @@ describe('AuditRowScanner', () => {
     );
   });
 
+  it('property: an expected prev_sha256 (the previous row\'s hash) changes nothing but the work done', () => {
+    const hexArb = fc.stringMatching(/^[0-9a-f]{64}$/);
+    fc.assert(
+      fc.property(fc.oneof(plainRowLineArb, auditLineArb), hexArb, fc.boolean(), (line, randomHex, useOwn) => {
+        const plain = new AuditRowScanner();
+        const plainAccepted = plain.scan(line, 0, line.length);
+        const own = plainAccepted ? plain.fields.prev_sha256 : undefined;
+        const hinted = new AuditRowScanner();
+        hinted.expectedPrevSha256 = useOwn && own !== undefined && /^[0-9a-f]{64}$/.test(own) ? own : randomHex;
+        expect(hinted.scan(line, 0, line.length)).toBe(plainAccepted);
+        if (plainAccepted) expect({ ...hinted.fields }).toEqual({ ...plain.fields });
+      }),
+      { numRuns: 1500 },
+    );
+    // A near miss (one digit off, or the closing quote elsewhere) takes the ordinary path.
+    const hex = 'a'.repeat(64);
+    const scanner = new AuditRowScanner();
+    scanner.expectedPrevSha256 = hex;
+    for (const value of [hex, `b${hex.slice(1)}`, `${hex.slice(0, 31)}b${hex.slice(32)}`, `${hex.slice(0, 63)}b`, `${hex}a`, hex.slice(0, 63)]) {
+      const line = Buffer.from(`{"action":"pause","prev_sha256":"${value}"}`);
+      expect(scanner.scan(line, 0, line.length)).toBe(true);
+      expect(scanner.fields.prev_sha256).toBe(value);
+    }
+  });
+
   it('never hands back the cached principal for another principal of the same length', () => {
     const scanner = new AuditRowScanner();
     const line = Buffer.from('{"action":"pause","principal":"local:alice"}');

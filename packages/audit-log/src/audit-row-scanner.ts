@@ -137,6 +137,14 @@ function classifyKey(buf: Uint8Array, start: number, end: number): Key {
   }
 }
 
+/** Whether `buf` holds `text`'s characters (all ASCII) from `start` on; the caller checked the length fits. */
+function asciiEquals(buf: Uint8Array, start: number, text: string): boolean {
+  for (let k = 0; k < text.length; k += 1) {
+    if (buf[start + k] !== text.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 function isJsonWhitespace(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0a;
 }
@@ -170,6 +178,13 @@ export class AuditRowScanner {
   private lastPrincipalBytes = new Uint8Array(0);
   private lastPrincipal = '';
   private readonly otherActions = new Map<string, string>();
+
+  /**
+   * The SHA-256 hex of the row before the next one scanned, when the caller
+   * knows it (chain checking): a `prev_sha256` equal to it is taken as that
+   * string without being scanned. Only plain lower-case hex is ever set here.
+   */
+  expectedPrevSha256: string | undefined;
 
   /** `wantPrevSha256`: decode `prev_sha256` (verify needs it; replay does not, and skips the string). */
   constructor(private readonly wantPrevSha256 = true) {}
@@ -283,6 +298,16 @@ export class AuditRowScanner {
       else if (key === Key.LifecycleState) fields.lifecycle_state = undefined;
       else fields.prev_sha256 = undefined;
       return this.scanValue(i, 1);
+    }
+    if (key === Key.PrevSha256) {
+      // The usual case: the row names the previous row's hash (a digest, so plain ASCII hex). Matching
+      // `"<that hash>"` byte for byte is the whole validation of this token, and the value is that
+      // very string: no scan, no decoding, and the chain's comparison then finds the same string.
+      const expected = this.expectedPrevSha256;
+      if (expected !== undefined && this.wantPrevSha256 && this.peek(i + 1 + expected.length) === QUOTE && asciiEquals(buf, i + 1, expected)) {
+        fields.prev_sha256 = expected;
+        return i + 2 + expected.length;
+      }
     }
     const nonAsciiBefore = this.nonAscii;
     this.nonAscii = false;

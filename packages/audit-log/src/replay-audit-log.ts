@@ -79,6 +79,8 @@ class AuditRowWalk {
       // The chain-check hook (issue 12): one fact record per row, fed in log order.
       if (chainFold !== undefined) {
         const sha256 = rowSha256Hex(buf.subarray(start, end));
+        // The next row most likely names this hash: the scanner then matches it instead of decoding it.
+        scanner.expectedPrevSha256 = sha256;
         chainFold.addRowAt(lineNumber, lines.offset, end - start, sha256, fields.prev_sha256, buf[end] === CR ? 2 : 1);
       }
       this.lastRowLine = lineNumber;
