@@ -190,6 +190,7 @@ export function replayAuditLog(filePath: string, options: AuditReplayOptions = {
         end: offsets[index + 1] ?? null,
         collectActions,
         expectedHeadSha256: chainFold?.expectedHeadSha256 ?? null,
+        checkChain: chainFold !== undefined,
       };
       pending.push(workerPath === undefined ? rangeScanInProcess(input) : startRangeScanInWorker(workerPath, input));
     });
