@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ARTIFACT_MAX_BYTES, SMALL_FILE_MAX_BYTES, TRAINING_STATUS_FILE } from '@tau/schemas';
 import { baseEnv, TAU_PO } from './built-cli.js';
 import {
