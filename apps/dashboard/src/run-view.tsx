@@ -1,0 +1,163 @@
+import type {
+  ApiAuditPageRow,
+  ApiCheckpoints,
+  ApiRecoveryReportEnvelope,
+  ApiStateEvent,
+  ApiStatusEvent,
+  ApiWhoami,
+  AuditVerificationDocument,
+  ControlReport,
+  ControlState,
+  DoctorReportDocument,
+  TrainingStatus,
+} from '@tau/schemas';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ActionBar } from './action-bar.js';
+import { AuditTable, type AuditRowListener } from './audit-table.js';
+import { CheckpointCards } from './checkpoint-cards.js';
+import { runPath, type ControlApiClient } from './control-api-client.js';
+import { DoctorChecks } from './doctor-checks.js';
+import { LOADING, type Loaded } from './loaded-value.js';
+import { LifecyclePanel } from './lifecycle-panel.js';
+import { PermissionsPanel } from './permissions-panel.js';
+import { RecoveryReportPanel } from './recovery-report-panel.js';
+import { openRunEventStream, type StreamConnection } from './run-event-stream.js';
+import { TrainingStatusPanel } from './training-status-panel.js';
+
+export interface RunViewProps {
+  client: ControlApiClient;
+  run: string;
+  onError(error: unknown): void;
+}
+
+// Reads that follow an audit row are folded: one refresh per burst of rows.
+const DETAILS_REFRESH_DELAY_MS = 150;
+
+const CONNECTION_TEXT: Record<StreamConnection, string> = {
+  connecting: 'Live updates: connecting…',
+  live: 'Live updates: connected',
+  reconnecting: 'Live updates: reconnecting…',
+};
+
+/** Everything about one run, kept current by its event stream. */
+export function RunView({ client, run, onError }: RunViewProps) {
+  const [whoami, setWhoami] = useState<Loaded<ApiWhoami>>(LOADING);
+  const [controlState, setControlState] = useState<Loaded<ControlState | null>>(LOADING);
+  const [trainingStatus, setTrainingStatus] = useState<Loaded<TrainingStatus | null>>(LOADING);
+  const [checkpoints, setCheckpoints] = useState<Loaded<ApiCheckpoints>>(LOADING);
+  const [report, setReport] = useState<Loaded<ApiRecoveryReportEnvelope>>(LOADING);
+  const [doctor, setDoctor] = useState<Loaded<DoctorReportDocument>>(LOADING);
+  const [verification, setVerification] = useState<Loaded<AuditVerificationDocument>>(LOADING);
+  const [connection, setConnection] = useState<StreamConnection>('connecting');
+  const [streamFrom, setStreamFrom] = useState<number | undefined>(undefined);
+  const auditListeners = useRef(new Set<AuditRowListener>());
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const load = useCallback(
+    <T,>(route: string, set: (value: Loaded<T>) => void) => {
+      client.get<T>(runPath(run, route)).then(
+        (value) => set({ state: 'ok', value }),
+        (error: unknown) => {
+          set({ state: 'failed', error });
+          onError(error);
+        },
+      );
+    },
+    [client, run, onError],
+  );
+
+  const refreshDetails = useCallback(() => {
+    load('/checkpoints', setCheckpoints);
+    load('/recovery-report', setReport);
+    load('/doctor', setDoctor);
+    load('/audit/verify', setVerification);
+  }, [load]);
+
+  const refreshStatus = useCallback(() => {
+    client.get<ControlReport>(runPath(run, '/status')).then(
+      (status) => {
+        setControlState({ state: 'ok', value: status.control_state });
+        setTrainingStatus({ state: 'ok', value: status.training_status });
+      },
+      (error: unknown) => {
+        setControlState({ state: 'failed', error });
+        setTrainingStatus({ state: 'failed', error });
+        onError(error);
+      },
+    );
+  }, [client, run, onError]);
+
+  const scheduleRefresh = useCallback(() => {
+    clearTimeout(refreshTimer.current);
+    refreshTimer.current = setTimeout(refreshDetails, DETAILS_REFRESH_DELAY_MS);
+  }, [refreshDetails]);
+
+  useEffect(() => {
+    load('/whoami', setWhoami);
+    refreshStatus();
+    refreshDetails();
+    return () => clearTimeout(refreshTimer.current);
+  }, [load, refreshStatus, refreshDetails]);
+
+  // The stream starts once the first audit page is on screen, from its newest row, so no row falls between.
+  useEffect(() => {
+    if (streamFrom === undefined) return undefined;
+    return openRunEventStream(client, run, streamFrom, {
+      onConnection: (next) => {
+        setConnection(next);
+        // Back after a gap (a server restart, say): re-read what events do not carry.
+        if (next === 'live') scheduleRefresh();
+      },
+      onUnauthorized: onError,
+      onEvent: (event) => {
+        try {
+          if (event.event === 'audit') {
+            const row = JSON.parse(event.data) as ApiAuditPageRow;
+            for (const listener of auditListeners.current) listener(row);
+            scheduleRefresh();
+          } else if (event.event === 'state') {
+            setControlState({ state: 'ok', value: (JSON.parse(event.data) as ApiStateEvent).control_state });
+          } else if (event.event === 'status') {
+            setTrainingStatus({ state: 'ok', value: (JSON.parse(event.data) as ApiStatusEvent).training_status });
+          }
+        } catch {
+          // An event we cannot read changes nothing; the next full read corrects the page.
+        }
+      },
+    });
+  }, [client, run, streamFrom, onError, scheduleRefresh]);
+
+  const subscribeAudit = useCallback((listener: AuditRowListener) => {
+    auditListeners.current.add(listener);
+    return () => auditListeners.current.delete(listener);
+  }, []);
+
+  const afterAction = useCallback(() => {
+    refreshStatus();
+    refreshDetails();
+  }, [refreshStatus, refreshDetails]);
+
+  return (
+    <article class="run" aria-labelledby="run-heading">
+      <div class="run-heading">
+        <h1 id="run-heading">
+          Run <span class="run-name">{run}</span>
+        </h1>
+        <p class={`connection connection-${connection}`} role="status">
+          <span aria-hidden="true">{connection === 'live' ? '● ' : '○ '}</span>
+          {CONNECTION_TEXT[connection]}
+        </p>
+      </div>
+      <PermissionsPanel whoami={whoami} />
+      <ActionBar client={client} run={run} whoami={whoami.state === 'ok' ? whoami.value : undefined} checkpoints={checkpoints} onDone={afterAction} onError={onError} />
+      <div class="panels">
+        <LifecyclePanel controlState={controlState} />
+        <TrainingStatusPanel trainingStatus={trainingStatus} />
+        <RecoveryReportPanel report={report} />
+        <DoctorChecks doctor={doctor} />
+      </div>
+      <CheckpointCards checkpoints={checkpoints} />
+      <AuditTable client={client} run={run} verification={verification} subscribe={subscribeAudit} onFirstPage={setStreamFrom} onError={onError} />
+    </article>
+  );
+}
