@@ -3,6 +3,7 @@
 // commands do is @tau/recovery's (`lockStatusCommand`, `breakLockCommand`).
 import type { Argv } from 'yargs';
 import { breakLockCommand, lockStatusCommand, renderLockBreak, renderLockStatus } from '@tau/recovery';
+import { escapeTerminalText } from '@tau/schemas';
 import type { CommandOutcome } from './command-outcome.js';
 import type { CliContext } from './cli-context.js';
 import type { Environment } from './control-environment.js';
@@ -77,7 +78,7 @@ export async function runLockCommand(invocation: LockInvocation, context: CliCon
     },
     context.env,
   );
-  const notices = context.isTerminal(2) ? outcome.diagnostics.map((diagnostic) => `diagnostic: ${diagnostic}`) : [];
+  const notices = context.isTerminal(2) ? outcome.diagnostics.map((diagnostic) => `diagnostic: ${escapeTerminalText(diagnostic)}`) : [];
   return {
     stdout: invocation.json ? JSON.stringify(outcome, null, 2) : renderLockBreak(outcome),
     exitCode: 0,

@@ -12,11 +12,12 @@ import {
   renderDoctorReport,
   repairAuditLogCommand,
   auditAcceptCommand,
+  requireExistingStateDir,
   verifyCheckpoint,
   type CheckpointVerification,
   type LoadedCheckpoint,
 } from '@tau/recovery';
-import { CONTROL_AUDIT_FILE } from '@tau/schemas';
+import { CONTROL_AUDIT_FILE, escapeTerminalText as e } from '@tau/schemas';
 import type { AuditInvocation, CheckpointInvocation, DoctorInvocation } from './cli-invocation.js';
 import type { CommandOutcome } from './command-outcome.js';
 import type { Environment } from './control-environment.js';
@@ -25,7 +26,7 @@ import type { CliContext } from './cli-context.js';
 const EXIT_FAILURE = 1;
 
 function notice(lines: readonly string[]): { stderrNotice?: string } {
-  return lines.length === 0 ? {} : { stderrNotice: lines.join('\n') };
+  return lines.length === 0 ? {} : { stderrNotice: lines.map(e).join('\n') };
 }
 
 async function runDoctor(invocation: DoctorInvocation, env: Environment): Promise<CommandOutcome> {
@@ -94,6 +95,7 @@ async function runAudit(invocation: AuditInvocation, context: CliContext): Promi
     }
     case 'timeline': {
       if (invocation.json) {
+        requireExistingStateDir(invocation.stateDir);
         const path = auditPath(invocation.stateDir);
         const rows = [...readAuditLines(path)].map((line) => ({ line: line.line, ...line.row }));
         return { stdout: JSON.stringify({ audit_path: path, rows }, null, 2), exitCode: 0 };
@@ -108,8 +110,8 @@ async function runAudit(invocation: AuditInvocation, context: CliContext): Promi
 export function renderCheckpointText(checkpoint: LoadedCheckpoint): string {
   const { header } = checkpoint;
   return [
-    `checkpoint ${checkpoint.path}:`,
-    `run_id=${header.run_id}`,
+    `checkpoint ${e(checkpoint.path)}:`,
+    `run_id=${e(header.run_id)}`,
     `checkpoint_version=${header.checkpoint_version}`,
     `global_step=${header.global_step}`,
     `optimizer_step=${header.optimizer_step}`,
@@ -123,14 +125,14 @@ export function renderCheckpointText(checkpoint: LoadedCheckpoint): string {
 
 /** `checkpoint verify` as text: the verdict line, then the facts found. */
 export function renderCheckpointVerificationText(verification: CheckpointVerification): string {
-  const verdict = verification.valid ? 'valid' : `invalid: ${verification.error ?? 'unknown error'}`;
+  const verdict = verification.valid ? 'valid' : `invalid: ${e(verification.error ?? 'unknown error')}`;
   const facts = [
     `bytes=${verification.bytes ?? 'unknown'}`,
     `sha256=${verification.sha256 ?? 'unknown'}`,
     `digest=${verification.digest.matches === null ? 'no-sidecar' : verification.digest.matches ? 'matches' : 'MISMATCH'}`,
   ];
-  if (verification.header !== null) facts.unshift(`run_id=${verification.header.run_id}`, `global_step=${verification.header.global_step}`);
-  return `checkpoint ${verification.path}: ${verdict}\n  ${facts.join(' ')}`;
+  if (verification.header !== null) facts.unshift(`run_id=${e(verification.header.run_id)}`, `global_step=${verification.header.global_step}`);
+  return `checkpoint ${e(verification.path)}: ${verdict}\n  ${facts.join(' ')}`;
 }
 
 function runCheckpoint(invocation: CheckpointInvocation): CommandOutcome {

@@ -2,7 +2,7 @@
 // control command would get (@tau/recovery decides), printed as text or JSON.
 import { RbacPolicyMissingError, type RbacCheckReport } from '@tau/rbac';
 import { rbacCheckCommand, rbacWhoamiReport } from '@tau/recovery';
-import { formatErrorChain, type RbacWhoamiReportDocument } from '@tau/schemas';
+import { escapeTerminalText as e, formatErrorChain, type RbacWhoamiReportDocument } from '@tau/schemas';
 import type { RbacCheckInvocation, RbacWhoamiInvocation } from './cli-invocation.js';
 import type { CommandOutcome } from './command-outcome.js';
 import type { Environment } from './control-environment.js';
@@ -13,20 +13,20 @@ const EXIT_DENIED = 3;
 export function renderRbacCheckText(report: RbacCheckReport): string {
   return [
     'rbac check:',
-    `principal=${report.principal}`,
-    `action=${report.action}`,
+    `principal=${e(report.principal)}`,
+    `action=${e(report.action)}`,
     `allowed=${report.allowed}`,
     `reason_code=${report.reason_code}`,
-    `matched_role=${report.matched_role ?? 'none'}`,
-    `matched_pattern=${report.matched_pattern ?? 'none'}`,
-    `policy_path=${report.policy_path}`,
+    `matched_role=${e(report.matched_role ?? 'none')}`,
+    `matched_pattern=${e(report.matched_pattern ?? 'none')}`,
+    `policy_path=${e(report.policy_path)}`,
   ].join(' ');
 }
 
 /** Why everything is denied, when the policy file is missing (stderr: an explanation, not data). */
 function missingPolicyNotice(reports: readonly RbacCheckReport[], policyPath: string): { stderrNotice?: string } {
   return reports.some((report) => report.reason_code === 'deny_policy_missing')
-    ? { stderrNotice: formatErrorChain(new RbacPolicyMissingError(policyPath)) }
+    ? { stderrNotice: e(formatErrorChain(new RbacPolicyMissingError(policyPath))) }
     : {};
 }
 
@@ -69,13 +69,13 @@ export async function runRbacWhoami(invocation: RbacWhoamiInvocation, env: Envir
 
 /** whoami as text: the principal line, then one line per action. */
 export function renderRbacWhoamiText(report: RbacWhoamiReport): string {
-  const lines = [`principal=${report.principal} source=${report.source} policy_path=${report.policy_path}`];
+  const lines = [`principal=${e(report.principal)} source=${e(report.source)} policy_path=${e(report.policy_path)}`];
   for (const decision of report.decisions) {
     const match =
       decision.matched_role === null
         ? ''
-        : ` matched_role=${decision.matched_role} matched_pattern=${decision.matched_pattern ?? 'none'}`;
-    lines.push(`  ${decision.action} allowed=${decision.allowed} reason_code=${decision.reason_code}${match}`);
+        : ` matched_role=${e(decision.matched_role)} matched_pattern=${e(decision.matched_pattern ?? 'none')}`;
+    lines.push(`  ${e(decision.action)} allowed=${decision.allowed} reason_code=${decision.reason_code}${match}`);
   }
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@
 // commands' work is @tau/recovery's (and @tau/rbac's); this file only chooses
 // the output form.
 import { renderControlJsonDocument, runControlCommand } from '@tau/recovery';
+import { escapeTerminalText } from '@tau/schemas';
 import type { CliInvocation } from './cli-invocation.js';
 import type { CliContext } from './cli-context.js';
 import type { CommandOutcome } from './command-outcome.js';
@@ -18,7 +19,7 @@ async function runControl(invocation: ControlInvocation, context: CliContext): P
   // A write that failed after the commit point (`warning: ...`) always goes to stderr.
   const notices = outcome.diagnostics
     .filter((diagnostic) => context.isTerminal(2) || diagnostic.startsWith('warning: '))
-    .map((diagnostic) => (diagnostic.startsWith('warning: ') ? diagnostic : `diagnostic: ${diagnostic}`));
+    .map((diagnostic) => escapeTerminalText(diagnostic.startsWith('warning: ') ? diagnostic : `diagnostic: ${diagnostic}`));
   return {
     stdout: invocation.json ? renderControlJsonDocument(outcome) : outcome.text,
     exitCode: 0,

@@ -1,7 +1,7 @@
 // `tau-po schemas export <dir>`: the JSON Schema of every artifact, one file
 // each, so that other tools can validate a state directory.
 import { ensureDirectory, replaceFileAtomically } from '@tau/durable-fs';
-import { exportJsonSchemas } from '@tau/schemas';
+import { escapeTerminalText, exportJsonSchemas } from '@tau/schemas';
 import path from 'node:path';
 import type { SchemasExportInvocation } from './cli-invocation.js';
 import type { CommandOutcome } from './command-outcome.js';
@@ -25,7 +25,7 @@ export function runSchemasExport(invocation: SchemasExportInvocation): CommandOu
   return {
     stdout: invocation.json
       ? JSON.stringify(report, null, 2)
-      : `exported ${files.length} JSON Schemas to ${invocation.dir}: ${files.map((file) => path.basename(file)).join(', ')}`,
+      : `exported ${files.length} JSON Schemas to ${escapeTerminalText(invocation.dir)}: ${files.map((file) => path.basename(file)).join(', ')}`,
     exitCode: 0,
   };
 }

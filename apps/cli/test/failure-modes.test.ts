@@ -199,11 +199,11 @@ describe('exit statuses', () => {
     }
   });
 
-  it('prints the chain on one line even when a message spans lines', () => {
+  it('prints the chain on one line, a newline in a path shown as \\n', () => {
     stateDir = path.join(workDir, 'two\nlines');
     writeStateDir(stateDir, {});
     fs.writeFileSync(path.join(stateDir, 'control-state.json'), '[]');
-    expectFailure(tauPo(['status']), 1, /^failed to parse training control state '.*two lines\/control-state\.json': .+/);
+    expectFailure(tauPo(['status']), 1, /^failed to parse training control state '.*two\\nlines\/control-state\.json': .+/);
   });
 
   it('an invalid rollback checkpoint: exit 1, nothing written', () => {

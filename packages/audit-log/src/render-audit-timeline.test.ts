@@ -17,7 +17,7 @@ describe('renderAuditTimeline', () => {
       '2026-01-01T00:01:00.000Z  ci:bot             pause     paused             -> paused  (idempotent)',
       '(no time)                 (no principal)     status    paused             -> paused',
       '2026-01-01T00:02:00.000Z  local:alice        rollback  paused             -> rollback_requested',
-      '2026-01-01T00:03:00.000Z  evil\\u001b[2Jname  resume    rollback_requested -> running',
+      '2026-01-01T00:03:00.000Z  evil\\u{1b}[2Jname  resume    rollback_requested -> running',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import type { AuditReplayRow, LifecycleState } from '@tau/schemas';
+import { escapeTerminalText, unixMsText, type AuditReplayRow, type LifecycleState } from '@tau/schemas';
 import { ansiStyler, type AnsiStyleName } from './ansi-style.js';
 import { lifecycleAfterAction } from './audit-replay-fold.js';
 import { auditRowFieldsOf } from './audit-row-fields.js';
@@ -14,10 +14,7 @@ const LIFECYCLE_STYLE: Record<LifecycleState, AnsiStyleName> = {
 };
 
 /** Row text is operator-controlled: show control characters escaped, never send them to the terminal. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+const printable = escapeTerminalText;
 
 interface TimelineEntry {
   time: string;
@@ -37,7 +34,7 @@ function timelineEntries(rows: Iterable<AuditReplayRow>): TimelineEntry[] {
     const derived = lifecycleAfterAction(fields.action);
     const to = derived === undefined ? current : (fields.lifecycle_state ?? derived);
     entries.push({
-      time: fields.timestamp_unix_ms === undefined ? '(no time)' : new Date(fields.timestamp_unix_ms).toISOString(),
+      time: fields.timestamp_unix_ms === undefined ? '(no time)' : unixMsText(fields.timestamp_unix_ms),
       principal: fields.principal === undefined ? '(no principal)' : printable(fields.principal),
       action: printable(fields.action),
       from: current,

@@ -1,8 +1,9 @@
+import { escapeTerminalText } from '@tau/schemas';
 import type { AuditFinding, AuditVerification } from './audit-chain-check.js';
 
 function findingLine(finding: AuditFinding<string>): string {
   const where = finding.line === null ? 'log' : `line ${finding.line}`;
-  return `  ${where}: ${finding.kind}: ${finding.detail}`;
+  return `  ${where}: ${finding.kind}: ${escapeTerminalText(finding.detail)}`;
 }
 
 function describeRows(v: AuditVerification): string {
@@ -20,8 +21,8 @@ export function renderAuditVerification(v: AuditVerification, options: { json: b
   const problemCount = v.problems.length + v.problems_not_listed;
   lines.push(
     v.ok
-      ? `audit log '${v.path}': chain intact, ${describeRows(v)}`
-      : `audit log '${v.path}': ${problemCount} problem${problemCount === 1 ? '' : 's'} found, ${describeRows(v)}`,
+      ? `audit log '${escapeTerminalText(v.path)}': chain intact, ${describeRows(v)}`
+      : `audit log '${escapeTerminalText(v.path)}': ${problemCount} problem${problemCount === 1 ? '' : 's'} found, ${describeRows(v)}`,
   );
   const head = v.head.last_row_sha256 === null ? 'empty' : `${v.head.row_count} rows, last row sha256 ${v.head.last_row_sha256}`;
   lines.push(`head: ${head}`);

@@ -1,5 +1,6 @@
 // The description of a lock's holder that errors, `doctor` and `lock status`
 // report. Pure.
+import { escapeTerminalText } from '@tau/schemas';
 import { explainLockJudgement, type LockJudgement } from './lock-holder-judgement.js';
 import type { LockRecord } from './lock-record.js';
 
@@ -73,9 +74,9 @@ export function describeLockHolder(
 /**
  * A lock record's text (host, command) as it may be printed: the record is a
  * file anyone with write access to the state directory can edit, so control
- * characters are shown escaped (`\u001b`) and never reach a terminal.
+ * characters are shown escaped (`\u{1b}`, by @tau/schemas' one escaping
+ * function) and never reach a terminal.
  */
 export function printableLockText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeTerminalText(text);
 }

@@ -69,6 +69,6 @@ describe('describeLockHolder', () => {
 describe('printableLockText', () => {
   it('escapes control characters from a hostile record, and nothing else', () => {
     expect(printableLockText('trainer-2 ünï')).toBe('trainer-2 ünï');
-    expect(printableLockText('h\u001b[2J\nx\u007f')).toBe('h\\u001b[2J\\u000ax\\u007f');
+    expect(printableLockText('h\u001b[2J\nx\u007f')).toBe('h\\u{1b}[2J\\nx\\u{7f}');
   });
 });

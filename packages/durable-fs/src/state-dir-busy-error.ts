@@ -1,10 +1,11 @@
+import { unixMsText } from '@tau/schemas';
 import { printableLockText, type LockHolder } from './lock-holder.js';
 
 function describeHolder(holder: LockHolder): string {
   if (!holder.complete || holder.pid === null || holder.host === null) {
     return `state directory is busy (lock file is being written by another process)`;
   }
-  const since = new Date(holder.since_unix_ms).toISOString();
+  const since = unixMsText(holder.since_unix_ms);
   const base = `state directory is busy (held by pid ${holder.pid} on host ${printableLockText(holder.host)} since ${since})`;
   if (holder.verdict === 'alive') return base;
   return `${base}; not taken over automatically: ${holder.explanation}; once that command is known to be gone, run \`tau-po lock break\``;

@@ -9,7 +9,7 @@ import {
   type TornTailRepair,
 } from '@tau/audit-log';
 import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
-import type { AuditReplayRow } from '@tau/schemas';
+import { escapeTerminalText, unixMsText, type AuditReplayRow } from '@tau/schemas';
 import { verifyStateDirAuditLog, type AcceptedHistoryEntry, type StateDirAuditVerification } from './state-dir-audit-verification.js';
 import { authorizeControlCommand } from './control-authorization.js';
 import { AuditLogUnverifiedError } from './control-errors.js';
@@ -17,6 +17,7 @@ import { stateDirPaths } from './state-dir-paths.js';
 import { assertStateFileWrites } from './state-file-observation.js';
 import { planAuditRepairWrites } from './state-file-writes.js';
 import { withStateDirLock } from './state-dir-lock-scope.js';
+import { requireExistingStateDir } from './state-dir-presence.js';
 
 /** What `audit verify` found. */
 export interface AuditVerifyOutcome {
@@ -30,9 +31,10 @@ export interface AuditVerifyOutcome {
 }
 
 function describeAccepted(entry: AcceptedHistoryEntry): string[] {
-  const when = entry.accepted_at_unix_ms === null ? 'unknown time' : new Date(entry.accepted_at_unix_ms).toISOString();
-  const lines = [`  line ${entry.line}: accepted by ${entry.principal ?? 'unknown'} at ${when}: ${JSON.stringify(entry.reason ?? '')}`];
-  for (const f of entry.findings) lines.push(`    ${f.line === null ? 'log' : `line ${f.line}`}: ${f.kind}: ${f.detail}`);
+  const when = entry.accepted_at_unix_ms === null ? 'unknown time' : unixMsText(entry.accepted_at_unix_ms);
+  const e = escapeTerminalText;
+  const lines = [`  line ${entry.line}: accepted by ${e(entry.principal ?? 'unknown')} at ${when}: ${e(JSON.stringify(entry.reason ?? ''))}`];
+  for (const f of entry.findings) lines.push(`    ${f.line === null ? 'log' : `line ${f.line}`}: ${f.kind}: ${e(f.detail)}`);
   return lines;
 }
 
@@ -45,6 +47,7 @@ function describeAccepted(entry: AcceptedHistoryEntry): string[] {
  * `status`.
  */
 export function auditVerifyCommand(stateDir: string, options: { json?: boolean } = {}): AuditVerifyOutcome {
+  requireExistingStateDir(stateDir);
   const { verification, diagnostics } = verifyStateDirAuditLog(stateDirPaths(stateDir));
   let text = renderAuditVerification(verification, { json: options.json === true });
   if (options.json !== true && verification.accepted.length > 0) {
@@ -63,6 +66,7 @@ function* auditRowsOf(filePath: string): Generator<AuditReplayRow> {
  * A malformed terminated row fails with Tau's line-indexed message.
  */
 export function auditTimelineCommand(stateDir: string, options: { color: boolean }): string {
+  requireExistingStateDir(stateDir);
   return renderAuditTimeline(auditRowsOf(stateDirPaths(stateDir).controlAudit), { color: options.color });
 }
 
@@ -119,7 +123,7 @@ export async function repairAuditLogCommand(
     : null;
   const text =
     repair === null
-      ? `audit log '${logPath}': no torn final line, nothing to repair`
-      : `audit log '${logPath}': torn final line (${repair.byte_length} bytes at byte ${repair.offset}) moved to ${repair.quarantine_path}`;
+      ? `audit log '${escapeTerminalText(logPath)}': no torn final line, nothing to repair`
+      : `audit log '${escapeTerminalText(logPath)}': torn final line (${repair.byte_length} bytes at byte ${repair.offset}) moved to ${escapeTerminalText(repair.quarantine_path)}`;
   return { principal, repair, text };
 }

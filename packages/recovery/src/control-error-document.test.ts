@@ -1,6 +1,6 @@
 import { STATE_DIR_LOCK_FILE, StateDirBusyError } from '@tau/durable-fs';
 import { UnauthorizedActionError } from '@tau/rbac';
-import { formatErrorChain } from '@tau/schemas';
+import { escapeTerminalText, formatErrorChain } from '@tau/schemas';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeControlError, HTTP_STATUS_FOR_EXIT_CODE } from './control-error-document.js';
@@ -72,7 +72,7 @@ describe('describeControlError', () => {
       fc.property(fc.array(message, { minLength: 1, maxLength: 4 }), (messages) => {
         const error = messages.reduceRight<Error | undefined>((cause, text) => new Error(text, { cause }), undefined);
         const { document } = describeControlError(error);
-        expect(document.error.message).toBe(formatErrorChain(error).replace(/\s*[\r\n]+\s*/g, ' '));
+        expect(document.error.message).toBe(escapeTerminalText(formatErrorChain(error)));
         expect(document.error.message).not.toMatch(/[\r\n]/);
         expect(document.error.chain).toHaveLength(messages.filter((text) => text !== '').length);
         expect(document.error.exit_code).toBe(exitCodeForError(error));

@@ -2,7 +2,7 @@
 // the exit code (CLI), the HTTP status (control API) and the error document
 // (the API's body; its `message` is the CLI's stderr line, byte for byte).
 import { UnauthorizedActionError, type RbacReasonCode } from '@tau/rbac';
-import { formatErrorChain } from '@tau/schemas';
+import { escapeTerminalText, formatErrorChain } from '@tau/schemas';
 import { EXIT_CODES, exitCodeForError, type ExitCode } from './control-errors.js';
 
 /** The HTTP status of each exit code (DESIGN.md, "Control API"). */
@@ -47,7 +47,7 @@ function causeChainOf(error: unknown): unknown[] {
   return chain;
 }
 
-// A message quoting multi-line text (a library's, say) must not break scripts that read the first stderr line.
+// Each chain entry is one line too (the document's JSON escapes the rest).
 function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }
@@ -63,7 +63,9 @@ export function describeControlError(error: unknown): DescribedControlError {
   const denial = causes.find((cause): cause is UnauthorizedActionError => cause instanceof UnauthorizedActionError);
   const document: ControlErrorDocument = {
     error: {
-      message: oneLine(formatErrorChain(error)),
+      // Escaped (`\n`, `\u{1b}`): a path or principal quoted in a message can neither forge a
+      // second line nor drive the terminal, and distinct messages stay distinct.
+      message: escapeTerminalText(formatErrorChain(error)),
       chain,
       exit_code: exitCode,
       ...(exitCode === EXIT_CODES.denied && denial !== undefined ? { reason_code: denial.reasonCode } : {}),

@@ -1,5 +1,5 @@
 import type { ControlAction, ControlReport, ControlState, RecoveryReport, TrainingStatus } from '@tau/schemas';
-import { CONTROL_AUDIT_FILE, CONTROL_STATE_FILE, RECOVERY_REPORT_FILE } from '@tau/schemas';
+import { CONTROL_AUDIT_FILE, CONTROL_STATE_FILE, escapeTerminalText, RECOVERY_REPORT_FILE } from '@tau/schemas';
 import type { LifecycleTransition } from './lifecycle-transition.js';
 import { joinStateDirPath } from './state-dir-paths.js';
 
@@ -75,18 +75,20 @@ export function buildControlReport(input: ControlReportInput): ControlReport {
  * Renders the one-line text output (pure; no trailing newline), exactly
  * REFERENCE.md's line. Absent values print as `unknown` (lifecycle),
  * `missing` (training state), `n/a` (idempotent, crash flag, event count)
- * and `none` (the rest).
+ * and `none` (the rest). Every value is escaped (`escapeTerminalText`): the
+ * line stays one line whatever the files and flags hold.
  */
 export function renderControlReportText(report: ControlReport): string {
-  const none = (value: string | null | undefined): string => value ?? 'none';
+  const e = escapeTerminalText;
+  const none = (value: string | null | undefined): string => (value === null || value === undefined ? 'none' : e(value));
   const notApplicable = (value: boolean | number | null | undefined): string =>
     value === null || value === undefined ? 'n/a' : String(value);
   return [
     'prompt optimization lifecycle control:',
     `action=${report.action}`,
-    `principal=${report.principal}`,
+    `principal=${e(report.principal)}`,
     `lifecycle_state=${report.control_state?.lifecycle_state ?? 'unknown'}`,
-    `training_run_state=${report.training_status?.run_state ?? 'missing'}`,
+    `training_run_state=${e(report.training_status?.run_state ?? 'missing')}`,
     `idempotent=${notApplicable(report.idempotent)}`,
     `rollback_checkpoint=${none(report.rollback_checkpoint)}`,
     `checkpoint_run_id=${none(report.checkpoint_run_id)}`,
@@ -94,8 +96,8 @@ export function renderControlReportText(report: ControlReport): string {
     `recovery_checkpoint_source=${none(report.recovery_checkpoint_source)}`,
     `recovery_crash_detected=${notApplicable(report.recovery_crash_detected)}`,
     `recovery_replayed_audit_events=${notApplicable(report.recovery_replayed_audit_events)}`,
-    `state_dir=${report.state_dir}`,
-    `state_file=${report.control_state_path}`,
-    `audit_file=${report.control_audit_path}`,
+    `state_dir=${e(report.state_dir)}`,
+    `state_file=${e(report.control_state_path)}`,
+    `audit_file=${e(report.control_audit_path)}`,
   ].join(' ');
 }

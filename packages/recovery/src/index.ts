@@ -57,6 +57,7 @@ export {
 } from './control-report.js';
 /** Artifact paths of a state directory, spelled as the operator gave the directory. */
 export { joinStateDirPath, stateDirPaths, type StateDirPaths } from './state-dir-paths.js';
+export { requireExistingStateDir, StateDirMissingError } from './state-dir-presence.js';
 
 /** Errors with exit statuses, and the exit status of any error (walks the cause chain). */
 export {

@@ -17,7 +17,7 @@ import {
   type LockHolder,
 } from '@tau/durable-fs';
 import { actionKeyFor, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
-import type { AuditOperatorRow } from '@tau/schemas';
+import { escapeTerminalText, unixMsText, type AuditOperatorRow } from '@tau/schemas';
 import { AUDIT_REPAIR_ACTION } from './audit-log-commands.js';
 import { authorizeControlCommand } from './control-authorization.js';
 import { assertOperatorAuditRowCommittable, commitOperatorAuditRow } from './operator-audit-commit.js';
@@ -85,16 +85,17 @@ export function describeLockVerdict(holder: LockHolder): string {
 
 /** Who holds a lock, in one phrase. */
 export function describeLockHolderIdentity(holder: LockHolder): string {
-  const since = `since ${new Date(holder.since_unix_ms).toISOString()} (${formatAge(holder.age_ms)} ago)`;
+  const since = `since ${unixMsText(holder.since_unix_ms)} (${formatAge(holder.age_ms)} ago)`;
   if (!holder.complete) return `an incomplete lock file ${since}`;
   return `pid ${holder.pid} on host ${printableLockText(holder.host ?? '')} (${printableLockText(holder.command ?? '')}) ${since}`;
 }
 
 /** `lock status` as text: one line. */
 export function renderLockStatus(report: LockStatusReport): string {
-  if (report.state === 'not_a_lock_file') return `lock ${report.lock_path}: ${report.problem}`;
-  if (report.holder === null) return `lock ${report.lock_path}: free`;
-  return `lock ${report.lock_path}: held by ${describeLockHolderIdentity(report.holder)}; ${describeLockVerdict(report.holder)}`;
+  const lockPath = escapeTerminalText(report.lock_path);
+  if (report.state === 'not_a_lock_file') return `lock ${lockPath}: ${escapeTerminalText(report.problem ?? '')}`;
+  if (report.holder === null) return `lock ${lockPath}: free`;
+  return `lock ${lockPath}: held by ${describeLockHolderIdentity(report.holder)}; ${escapeTerminalText(describeLockVerdict(report.holder))}`;
 }
 
 /**
@@ -242,9 +243,10 @@ export async function breakLockCommand(
 
 /** `lock break` as text: one line. */
 export function renderLockBreak(outcome: LockBreakOutcome): string {
-  if (outcome.broken === null) return `lock ${outcome.lock_path}: free, nothing to break`;
+  const e = escapeTerminalText;
+  if (outcome.broken === null) return `lock ${e(outcome.lock_path)}: free, nothing to break`;
   return (
-    `lock ${outcome.lock_path}: broke the lock of ${describeLockHolderIdentity(outcome.broken)} (${outcome.broken.verdict}: ${outcome.broken.explanation}); ` +
-    `recorded as audit row ${outcome.audit_row_count} (action lock_break, principal ${outcome.principal})`
+    `lock ${e(outcome.lock_path)}: broke the lock of ${describeLockHolderIdentity(outcome.broken)} (${outcome.broken.verdict}: ${e(outcome.broken.explanation)}); ` +
+    `recorded as audit row ${outcome.audit_row_count} (action lock_break, principal ${e(outcome.principal)})`
   );
 }

@@ -36,7 +36,14 @@ async function crashedRun(): Promise<void> {
 }
 
 describe('diagnoseStateDir', () => {
-  it('a fresh workspace: resume would succeed, nothing to restore, nothing written', async () => {
+  it('a state directory that does not exist: an error naming it, nothing created', async () => {
+    await expect(doctor()).rejects.toThrow(`state directory '${ws.stateDir}' does not exist`);
+    expect(fs.existsSync(ws.stateDir)).toBe(false);
+  });
+
+  it('a fresh (empty) state directory: resume would succeed, nothing to restore, nothing written', async () => {
+    fs.mkdirSync(ws.stateDir);
+    const before = snapshotDirectory(ws.stateDir);
     const report = await doctor();
     expect(report).toMatchObject({
       resume_would_succeed: true,
@@ -45,8 +52,8 @@ describe('diagnoseStateDir', () => {
       resume_exit_code: 0,
       lock: null,
     });
-    expect(check(report, 'state directory').detail).toMatch(/does not exist yet/);
-    expect(fs.existsSync(ws.stateDir)).toBe(false);
+    expect(check(report, 'state directory')).toMatchObject({ ok: true, detail: expect.stringMatching(/exists$/) });
+    expect(snapshotDirectory(ws.stateDir)).toEqual(before);
   });
 
   it('crash with a corrupt primary: resume would restore from the fallback', async () => {
@@ -116,6 +123,7 @@ describe('diagnoseStateDir', () => {
   });
 
   it('a denied principal and a missing policy are reported, exit 3', async () => {
+    fs.mkdirSync(ws.stateDir);
     const denied = await doctor('local:viewer');
     expect(check(denied, 'authorization')).toMatchObject({ ok: false, detail: expect.stringMatching(/denied reason_code=deny_no_matching_allow/) });
     expect(denied.resume_exit_code).toBe(3);

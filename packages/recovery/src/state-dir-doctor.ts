@@ -9,8 +9,10 @@ import { verifyCheckpoint, type CheckpointVerification, type LoadedCheckpoint } 
 import { readStateDirLock, STATE_DIR_LOCK_FILE, StateDirBusyError, type LockHolder } from '@tau/durable-fs';
 import { actionKeyFor, loadRbacPolicy, resolvePrincipal, type PrincipalEnvironment } from '@tau/rbac';
 import {
+  escapeTerminalText,
   formatErrorChain,
   readAuditHeadFile,
+  unixMsText,
   readControlState,
   readRecoveryReport,
   readTrainingStatus,
@@ -27,6 +29,7 @@ import { detectCrash } from './crash-detection.js';
 import { inspectPendingRecoveryReport } from './pending-recovery-report.js';
 import { verifyStateDirAuditLog } from './state-dir-audit-verification.js';
 import { stateDirPaths } from './state-dir-paths.js';
+import { requireExistingStateDir } from './state-dir-presence.js';
 import { checkStateFileWrites } from './state-file-observation.js';
 import { planControlCommandWrites } from './state-file-writes.js';
 
@@ -145,20 +148,17 @@ export async function diagnoseStateDir(
   request: DoctorRequest,
   env: PrincipalEnvironment = process.env,
 ): Promise<DoctorReport> {
+  requireExistingStateDir(request.stateDir);
   const principal = resolvePrincipal(request.principal, env);
   const paths = stateDirPaths(request.stateDir);
   const checks: DoctorCheck[] = await checkRbac(request, principal);
 
   const dirStat = fs.statSync(request.stateDir, { throwIfNoEntry: false });
-  if (dirStat === undefined) {
-    checks.push({ name: 'state directory', ok: true, detail: `'${request.stateDir}' does not exist yet; a mutating command creates it` });
-  } else {
-    checks.push(
-      dirStat.isDirectory()
-        ? { name: 'state directory', ok: true, detail: `'${request.stateDir}' exists` }
-        : { name: 'state directory', ok: false, detail: `'${request.stateDir}' is not a directory` },
-    );
-  }
+  checks.push(
+    dirStat?.isDirectory() === true
+      ? { name: 'state directory', ok: true, detail: `'${request.stateDir}' exists` }
+      : { name: 'state directory', ok: false, detail: `'${request.stateDir}' is not a directory` },
+  );
   const lockRead = dirStat?.isDirectory() === true ? attempt(() => readStateDirLock(request.stateDir) ?? null) : { value: null };
   const lock = lockRead.value ?? null;
   checks.push(lockRead.error === undefined ? describeLock(lock) : { name: 'lock', ok: false, detail: lockRead.error });
@@ -183,7 +183,7 @@ export async function diagnoseStateDir(
       report.error ??
       (report.value === undefined
         ? 'missing'
-        : `recovered_at=${new Date(report.value.recovered_at_unix_ms).toISOString()} crash_detected=${report.value.crash_detected} checkpoint_source=${report.value.checkpoint_source ?? 'none'}`),
+        : `recovered_at=${unixMsText(report.value.recovered_at_unix_ms)} crash_detected=${report.value.crash_detected} checkpoint_source=${report.value.checkpoint_source ?? 'none'}`),
   });
 
   const unwritable = checkStateFileWrites(planControlCommandWrites('resume', paths));
@@ -335,16 +335,17 @@ async function verdictOfResume(
 
 /** Renders a doctor report as text: a header line, one line per check, the verdict last. */
 export function renderDoctorReport(report: DoctorReport): string {
-  const lines = [`doctor: state_dir=${report.state_dir} principal=${report.principal}`];
-  for (const check of report.checks) lines.push(`  ${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}`);
+  const e = escapeTerminalText;
+  const lines = [`doctor: state_dir=${e(report.state_dir)} principal=${e(report.principal)}`];
+  for (const check of report.checks) lines.push(`  ${check.ok ? 'ok  ' : 'FAIL'}  ${e(check.name)}: ${e(check.detail)}`);
   if (report.resume_would_succeed) {
     const restore =
       report.resume_crash_detected === true
-        ? `crash detected, restores from the ${report.resume_checkpoint_source} checkpoint (run_id=${report.resume_checkpoint_run_id})`
+        ? `crash detected, restores from the ${report.resume_checkpoint_source} checkpoint (run_id=${e(report.resume_checkpoint_run_id ?? 'none')})`
         : 'no crash detected, no checkpoint needed';
     lines.push(`resume would succeed: ${restore}`);
   } else {
-    lines.push(`resume would fail (exit ${report.resume_exit_code}): ${report.resume_error}`);
+    lines.push(`resume would fail (exit ${report.resume_exit_code}): ${e(report.resume_error ?? 'unknown error')}`);
   }
   return lines.join('\n');
 }

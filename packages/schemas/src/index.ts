@@ -39,6 +39,8 @@ export {
   type FieldProblem,
 } from './artifact-errors.js';
 export { formatErrorChain } from './error-chain.js';
+export { escapeTerminalText } from './terminal-text.js';
+export { unixMsText } from './unix-time-text.js';
 export { validateJsonValue } from './artifact-codec.js';
 export { auditHeadSchema, type AuditHead } from './audit-head.js';
 export {

@@ -9,6 +9,7 @@ import {
   type ControlTokenRecord,
 } from '@tau/control-api';
 import { UsageError } from '@tau/recovery';
+import { escapeTerminalText, unixMsText } from '@tau/schemas';
 import { parseServerCommandOptions, stringOption } from './server-command-options.js';
 
 /** `tau-po token --help`. */
@@ -42,14 +43,14 @@ function describeRecord(record: ControlTokenRecord, now: number): string {
       : record.expires_unix_ms !== null && now >= record.expires_unix_ms
         ? 'expired'
         : 'active';
-  const expires = record.expires_unix_ms === null ? 'never' : new Date(record.expires_unix_ms).toISOString();
+  const expires = record.expires_unix_ms === null ? 'never' : unixMsText(record.expires_unix_ms);
   return [
     `id=${record.id}`,
-    `principal=${JSON.stringify(record.principal)}`,
+    `principal=${escapeTerminalText(JSON.stringify(record.principal))}`,
     `state=${state}`,
-    `created=${new Date(record.created_unix_ms).toISOString()}`,
+    `created=${unixMsText(record.created_unix_ms)}`,
     `expires=${expires}`,
-    `label=${JSON.stringify(record.label ?? '')}`,
+    `label=${escapeTerminalText(JSON.stringify(record.label ?? ''))}`,
   ].join(' ');
 }
 
@@ -106,7 +107,7 @@ export function runToken(args: readonly string[], now: number = Date.now()): Tok
       if (parsed.values.json === true) return { stdout: JSON.stringify({ ...publicRecord(record), token }, null, 2) };
       return {
         stdout: token,
-        stderr: `token ${record.id} for principal ${JSON.stringify(principal)} created in '${storePath}'; it is shown only now`,
+        stderr: `token ${record.id} for principal ${JSON.stringify(principal)} created in '${escapeTerminalText(storePath)}'; it is shown only now`,
       };
     }
     case 'list': {
