@@ -65,6 +65,21 @@ afterAll(async () => {
 });
 
 describe('dashboard in Chromium against tau-po serve', () => {
+  it('tau-po serve serves the built dashboard at /: index revalidated, hashed assets immutable for a year', async () => {
+    const index = await fetch(served.baseUrl + '/');
+    expect(index.status).toBe(200);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1] ?? '');
+    expect(assets.some((asset) => asset.endsWith('.js'))).toBe(true);
+    for (const asset of assets) {
+      expect(asset).toMatch(/^\/assets\/[\w-]+-[\w-]{8}\.(?:js|css)$/);
+      const response = await fetch(served.baseUrl + asset);
+      expect(response.status, asset).toBe(200);
+      expect(response.headers.get('cache-control'), asset).toBe('public, max-age=31536000, immutable');
+    }
+  });
+
   it('a refused token returns to sign-in with the server\'s reason; the sign-in view passes axe', async () => {
     await signIn(page, 'tpo_000000000000_not-a-real-token');
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Signed out:/);
@@ -163,7 +178,10 @@ describe('dashboard in Chromium against tau-po serve', () => {
         expect(await button.getAttribute('aria-disabled')).toBe('true');
         const description = await button.evaluate((element) => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent);
         expect(description).toMatch(new RegExp(`Not allowed: ${VIEWER_PRINCIPAL} may not .* \\(deny_role_policy\\)`));
-        await button.click();
+        // Playwright waits for an aria-disabled button to become enabled: press it by mouse (forced) and by keyboard.
+        await button.click({ force: true });
+        await button.focus();
+        await viewerPage.keyboard.press('Enter');
       }
       expect(await viewerPage.getByRole('dialog').count()).toBe(0);
       expect(posts).toEqual([]);
