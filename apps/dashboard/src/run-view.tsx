@@ -32,6 +32,8 @@ export interface RunViewProps {
 
 // Reads that follow an audit row are folded: one refresh per burst of rows.
 const DETAILS_REFRESH_DELAY_MS = 150;
+// When the stream has not connected by then, the slow reads start anyway.
+const SLOW_READS_FALLBACK_MS = 1500;
 
 const CONNECTION_TEXT: Record<StreamConnection, string> = {
   connecting: 'Live updates: connecting…',
@@ -54,38 +56,64 @@ export function RunView({ client, run, onError }: RunViewProps) {
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const load = useCallback(
-    <T,>(route: string, set: (value: Loaded<T>) => void) => {
+    <T,>(route: string, set: (value: Loaded<T>) => void): Promise<void> =>
       client.get<T>(runPath(run, route)).then(
         (value) => set({ state: 'ok', value }),
         (error: unknown) => {
           set({ state: 'failed', error });
           onError(error);
         },
-      );
-    },
+      ),
     [client, run, onError],
   );
 
-  const refreshDetails = useCallback(() => {
-    load('/checkpoints', setCheckpoints);
-    load('/recovery-report', setReport);
-    load('/doctor', setDoctor);
-    load('/audit/verify', setVerification);
-  }, [load]);
+  const refreshStatus = useCallback(
+    (): Promise<void> =>
+      client.get<ControlReport>(runPath(run, '/status')).then(
+        (status) => {
+          setControlState({ state: 'ok', value: status.control_state });
+          setTrainingStatus({ state: 'ok', value: status.training_status });
+        },
+        (error: unknown) => {
+          setControlState({ state: 'failed', error });
+          setTrainingStatus({ state: 'failed', error });
+          onError(error);
+        },
+      ),
+    [client, run, onError],
+  );
 
-  const refreshStatus = useCallback(() => {
-    client.get<ControlReport>(runPath(run, '/status')).then(
-      (status) => {
-        setControlState({ state: 'ok', value: status.control_state });
-        setTrainingStatus({ state: 'ok', value: status.training_status });
-      },
-      (error: unknown) => {
-        setControlState({ state: 'failed', error });
-        setTrainingStatus({ state: 'failed', error });
-        onError(error);
-      },
-    );
-  }, [client, run, onError]);
+  // status, audit/verify and doctor replay or hash the whole audit log on the
+  // server (seconds at 1M rows, on its one thread, holding up every other
+  // request): they start only once the run is on screen (the stream brings the
+  // lifecycle and training status first) and go one after another, so a page
+  // turn or an action can slip in between. Calls while they run fold into one more pass.
+  const slowReads = useRef({ started: false, running: false, again: false, mounted: true });
+  const refreshSlowReads = useCallback(async () => {
+    const reads = slowReads.current;
+    reads.started = true;
+    if (reads.running) {
+      reads.again = true;
+      return;
+    }
+    reads.running = true;
+    try {
+      do {
+        reads.again = false;
+        await refreshStatus();
+        await load('/audit/verify', setVerification);
+        await load('/doctor', setDoctor);
+      } while (reads.again && reads.mounted);
+    } finally {
+      reads.running = false;
+    }
+  }, [load, refreshStatus]);
+
+  const refreshDetails = useCallback(() => {
+    void load('/checkpoints', setCheckpoints);
+    void load('/recovery-report', setReport);
+    void refreshSlowReads();
+  }, [load, refreshSlowReads]);
 
   const scheduleRefresh = useCallback(() => {
     clearTimeout(refreshTimer.current);
@@ -93,11 +121,21 @@ export function RunView({ client, run, onError }: RunViewProps) {
   }, [refreshDetails]);
 
   useEffect(() => {
-    load('/whoami', setWhoami);
-    refreshStatus();
-    refreshDetails();
-    return () => clearTimeout(refreshTimer.current);
-  }, [load, refreshStatus, refreshDetails]);
+    const reads = slowReads.current;
+    reads.mounted = true;
+    void load('/whoami', setWhoami);
+    void load('/checkpoints', setCheckpoints);
+    void load('/recovery-report', setReport);
+    // Without a stream (the first audit page failed, say), the slow reads still come.
+    const fallback = setTimeout(() => {
+      if (!reads.started) void refreshSlowReads();
+    }, SLOW_READS_FALLBACK_MS);
+    return () => {
+      reads.mounted = false;
+      clearTimeout(fallback);
+      clearTimeout(refreshTimer.current);
+    };
+  }, [load, refreshSlowReads]);
 
   // The stream starts once the first audit page is on screen, from its newest row, so no row falls between.
   useEffect(() => {
@@ -133,9 +171,8 @@ export function RunView({ client, run, onError }: RunViewProps) {
   }, []);
 
   const afterAction = useCallback(() => {
-    refreshStatus();
     refreshDetails();
-  }, [refreshStatus, refreshDetails]);
+  }, [refreshDetails]);
 
   return (
     <article class="run" aria-labelledby="run-heading">
