@@ -1,6 +1,7 @@
 import type { ApiCheckpoints, ApiMutatingAction, ApiWhoami, ControlReport } from '@tau/schemas';
 import { useRef, useState } from 'preact/hooks';
 import { actionAvailability } from './action-availability.js';
+import { describeActionOutcome } from './action-outcome-text.js';
 import type { ControlApiClient } from './control-api-client.js';
 import { ErrorNotice } from './error-notice.js';
 import type { Loaded } from './loaded-value.js';
@@ -34,7 +35,7 @@ export function ActionBar({ client, run, whoami, checkpoints, onDone, onError }:
     try {
       const report = await client.act<ControlReport>(run, action, body);
       if (body.dry_run !== true) {
-        setOutcome(`${LABELS[action]} done: lifecycle is now ${report.control_state?.lifecycle_state ?? 'unknown'}${report.idempotent === true ? ' (it already was: nothing changed)' : ''}.`);
+        setOutcome(describeActionOutcome(LABELS[action], report));
         onDone();
       }
       return report;

@@ -6,7 +6,7 @@ import { LoadingOrError, type Loaded } from './loaded-value.js';
 /** doctor's checks, each passed or failed, and whether a resume would succeed. */
 export function DoctorChecks({ doctor }: { doctor: Loaded<DoctorReportDocument> }) {
   return (
-    <section class="panel" aria-labelledby="doctor-heading">
+    <section class="panel panel-wide" aria-labelledby="doctor-heading">
       <h2 id="doctor-heading">Doctor</h2>
       <LoadingOrError loaded={doctor} />
       {doctor.state === 'ok' && (

@@ -130,6 +130,7 @@ describe('dashboard in Chromium against tau-po serve', () => {
     }
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Resume done' }).count()).toBe(1);
+    expect(await page.getByRole('status').filter({ hasText: 'Resume done' }).textContent()).toMatch(/the crash was recovered from the fallback checkpoint \(run po-run-/);
     expect(rowsBefore).toMatch(/of 6,/);
 
     // The new audit row (authenticated by the token) on top, and the new recovery report.
