@@ -1,5 +1,5 @@
 import type { ApiCheckpoints, ApiMutatingAction, ApiWhoami, ControlReport } from '@tau/schemas';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { actionAvailability } from './action-availability.js';
 import { describeActionOutcome } from './action-outcome-text.js';
 import type { ControlApiClient } from './control-api-client.js';
@@ -48,10 +48,14 @@ export function ActionBar({ client, run, whoami, checkpoints, onDone, onError }:
     }
   };
 
-  const closeDialog = () => {
-    setDialog(undefined);
+  const closeDialog = () => setDialog(undefined);
+  // Focus goes back to the button that opened the dialog once the dialog is gone:
+  // while the modal dialog is still open, the rest of the page is inert and cannot take focus.
+  useEffect(() => {
+    if (dialog !== undefined) return;
     returnFocus.current?.focus();
-  };
+    returnFocus.current = null;
+  }, [dialog]);
 
   return (
     <section class="panel actions" aria-labelledby="actions-heading">
@@ -71,9 +75,10 @@ export function ActionBar({ client, run, whoami, checkpoints, onDone, onError }:
                 class={action === 'cancel' ? 'danger' : undefined}
                 onClick={(event) => {
                   if (blocked) return;
-                  returnFocus.current = event.currentTarget;
-                  if (action === 'resume' || action === 'rollback') setDialog(action);
-                  else void act(action);
+                  if (action === 'resume' || action === 'rollback') {
+                    returnFocus.current = event.currentTarget;
+                    setDialog(action);
+                  } else void act(action);
                 }}
               >
                 {LABELS[action]}

@@ -204,6 +204,26 @@ describe('dashboard in Chromium against tau-po serve', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('Roll back asks for the checkpoint path (the fallback suggested) and acts on submit; Close acts not', async () => {
+    const rollback = page.getByRole('button', { name: 'Roll back', exact: true });
+    await rollback.click();
+    const dialog = page.getByRole('dialog', { name: 'Roll back to a checkpoint' });
+    const pathField = dialog.getByLabel('Checkpoint path');
+    expect(await pathField.inputValue()).toBe(path.join(scenario.stateDir, 'policy-checkpoint.rollback.json'));
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await page.locator('.lifecycle-state').textContent()).toBe('running');
+    // Focus returns to the button that opened the dialog.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Roll back');
+
+    await rollback.click();
+    await dialog.getByRole('button', { name: 'Roll back' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Roll back done' }).textContent()).toMatch(/lifecycle is now rollback_requested/);
+    await expect.poll(() => page.locator('.lifecycle-state').textContent()).toBe('rollback_requested');
+    await expect.poll(() => auditRow(page, 0).textContent()).toMatch(/rollback/);
+    expect(await auditRow(page, 0).textContent()).toMatch(/token:[0-9a-f]{12}/);
+  });
+
   it('an action the server refuses shows its message and reason code', async () => {
     // The policy changed after the page loaded: whoami still says allowed, the server now denies.
     writeFileSync(scenario.policyPath, JSON.stringify({ schema_version: 1, team_mode: true, bindings: [], roles: {} }));
@@ -212,7 +232,7 @@ describe('dashboard in Chromium against tau-po serve', () => {
     const alert = page.locator('.actions [role=alert]');
     await expect.poll(() => alert.textContent()).toMatch(/reason code deny_unbound_principal · exit code 3 · HTTP 403/);
     expect(await alert.textContent()).toMatch(/Error: .*local:rl-operator/);
-    expect(await page.locator('.lifecycle-state').textContent()).toBe('running');
+    expect(await page.locator('.lifecycle-state').textContent()).toBe('rollback_requested');
     expect(await page.locator('.audit p.muted').textContent()).toBe(before);
   });
 
