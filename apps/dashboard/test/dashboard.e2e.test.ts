@@ -225,12 +225,21 @@ describe('dashboard in Chromium against tau-po serve', () => {
   });
 
   it('an action the server refuses shows its message and reason code', async () => {
-    // The policy changed after the page loaded: whoami still says allowed, the server now denies.
-    writeFileSync(scenario.policyPath, JSON.stringify({ schema_version: 1, team_mode: true, bindings: [], roles: {} }));
+    // The policy changed after the page loaded: whoami still says allowed, the server now denies
+    // (status stays allowed, so the page's own reads in flight keep working).
+    writeFileSync(
+      scenario.policyPath,
+      JSON.stringify({
+        schema_version: 1,
+        team_mode: true,
+        bindings: [{ principal: OPERATOR_PRINCIPAL, roles: ['read-only'] }],
+        roles: { 'read-only': { allow: ['control:rl:status'], deny: ['control:rl:cancel'] } },
+      }),
+    );
     const before = await page.locator('.audit p.muted').textContent();
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     const alert = page.locator('.actions [role=alert]');
-    await expect.poll(() => alert.textContent()).toMatch(/reason code deny_unbound_principal · exit code 3 · HTTP 403/);
+    await expect.poll(() => alert.textContent()).toMatch(/reason code deny_role_policy · exit code 3 · HTTP 403/);
     expect(await alert.textContent()).toMatch(/Error: .*local:rl-operator/);
     expect(await page.locator('.lifecycle-state').textContent()).toBe('rollback_requested');
     expect(await page.locator('.audit p.muted').textContent()).toBe(before);
