@@ -1,5 +1,6 @@
-// The audit table pages through a long log one page at a time, newest first:
-// a real `tau-po serve` over the harness's `big-audit` scenario, in Chromium.
+// A healthy run with a long audit log (the harness's `big-audit` scenario, a
+// running trainer): its training status, and the audit table paging through the
+// log one bounded page at a time, newest first. A real `tau-po serve`, in Chromium.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +53,17 @@ afterAll(async () => {
   if (root !== undefined) rmSync(root, { recursive: true, force: true });
 });
 
-describe(`the audit log of ${ROWS} rows, page by page`, () => {
+describe(`a running run with ${ROWS} audit rows`, () => {
+  it("shows the trainer's status with its rollouts and optimizer figures", async () => {
+    const panel = page.locator('section[aria-labelledby=training-heading]');
+    await expect.poll(() => panel.textContent()).toMatch(/Run staterunning/);
+    const text = await panel.textContent();
+    expect(text).toMatch(/Rollouts1,280/);
+    expect(text).toMatch(/Succeeded \/ failed \/ cancelled1,241 \/ 27 \/ 12/);
+    expect(text).toMatch(/Trajectories \/ samples320 \/ 1,280/);
+    expect(text).toMatch(/Mean total loss0\.417/);
+  });
+
   it('opens on the newest 50 rows, asking the server for one page only', async () => {
     await expect.poll(() => page.locator('.audit p.muted').textContent()).toBe('Rows 1,185–1,234 of 1,234, newest first.');
     expect(await shownRows()).toEqual(range(1234, 1185));
