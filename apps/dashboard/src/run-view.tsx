@@ -32,7 +32,7 @@ export interface RunViewProps {
 
 // Reads that follow an audit row are folded: one refresh per burst of rows.
 const DETAILS_REFRESH_DELAY_MS = 150;
-// When the stream has not connected by then, the slow reads start anyway.
+// When the stream has not connected this long after the first audit page, the slow reads start anyway.
 const SLOW_READS_FALLBACK_MS = 1500;
 
 const CONNECTION_TEXT: Record<StreamConnection, string> = {
@@ -126,16 +126,28 @@ export function RunView({ client, run, onError }: RunViewProps) {
     void load('/whoami', setWhoami);
     void load('/checkpoints', setCheckpoints);
     void load('/recovery-report', setReport);
-    // Without a stream (the first audit page failed, say), the slow reads still come.
-    const fallback = setTimeout(() => {
-      if (!reads.started) void refreshSlowReads();
-    }, SLOW_READS_FALLBACK_MS);
     return () => {
       reads.mounted = false;
-      clearTimeout(fallback);
       clearTimeout(refreshTimer.current);
     };
   }, [load, refreshSlowReads]);
+
+  // Without a stream the slow reads still come: when the first audit page fails
+  // (the stream starts from it), or when the stream has not connected in time.
+  const onAuditError = useCallback(
+    (error: unknown) => {
+      if (!slowReads.current.started) void refreshSlowReads();
+      onError(error);
+    },
+    [refreshSlowReads, onError],
+  );
+  useEffect(() => {
+    if (streamFrom === undefined) return undefined;
+    const fallback = setTimeout(() => {
+      if (!slowReads.current.started) void refreshSlowReads();
+    }, SLOW_READS_FALLBACK_MS);
+    return () => clearTimeout(fallback);
+  }, [streamFrom, refreshSlowReads]);
 
   // The stream starts once the first audit page is on screen, from its newest row, so no row falls between.
   useEffect(() => {
@@ -194,7 +206,7 @@ export function RunView({ client, run, onError }: RunViewProps) {
         <DoctorChecks doctor={doctor} />
       </div>
       <CheckpointCards checkpoints={checkpoints} />
-      <AuditTable client={client} run={run} verification={verification} subscribe={subscribeAudit} onFirstPage={setStreamFrom} onError={onError} />
+      <AuditTable client={client} run={run} verification={verification} subscribe={subscribeAudit} onFirstPage={setStreamFrom} onError={onAuditError} />
     </article>
   );
 }
