@@ -13,7 +13,8 @@ export interface ActionBarProps {
   run: string;
   whoami: ApiWhoami | undefined;
   checkpoints: Loaded<ApiCheckpoints>;
-  onDone(): void;
+  /** After an action (not a dry run) succeeded, with its document. */
+  onDone(report: ControlReport): void;
   onError(error: unknown): void;
 }
 
@@ -36,7 +37,7 @@ export function ActionBar({ client, run, whoami, checkpoints, onDone, onError }:
       const report = await client.act<ControlReport>(run, action, body);
       if (body.dry_run !== true) {
         setOutcome(describeActionOutcome(LABELS[action], report));
-        onDone();
+        onDone(report);
       }
       return report;
     } catch (failure) {

@@ -34,6 +34,8 @@ export interface RunViewProps {
 const DETAILS_REFRESH_DELAY_MS = 150;
 // When the stream has not connected this long after the first audit page, the slow reads start anyway.
 const SLOW_READS_FALLBACK_MS = 1500;
+const SLOW_READS_PAUSE_FACTOR = 4;
+const SLOW_READS_MAX_PAUSE_MS = 60_000;
 
 const CONNECTION_TEXT: Record<StreamConnection, string> = {
   connecting: 'Live updates: connecting…',
@@ -88,7 +90,10 @@ export function RunView({ client, run, onError }: RunViewProps) {
   // request): they start only once the run is on screen (the stream brings the
   // lifecycle and training status first) and go one after another, so a page
   // turn or an action can slip in between. Calls while they run fold into one more pass.
-  const slowReads = useRef({ started: false, running: false, again: false, mounted: true });
+  // A pass that took T ms is followed by a pause of SLOW_READS_PAUSE_FACTOR * T
+  // (at most SLOW_READS_MAX_PAUSE_MS) before the next: instant on a small log,
+  // and on a huge one each open page keeps the server busy a fifth of the time at most.
+  const slowReads = useRef({ started: false, running: false, again: false, mounted: true, nextPassAt: 0 });
   const refreshSlowReads = useCallback(async () => {
     const reads = slowReads.current;
     reads.started = true;
@@ -99,10 +104,16 @@ export function RunView({ client, run, onError }: RunViewProps) {
     reads.running = true;
     try {
       do {
+        const pause = reads.nextPassAt - performance.now();
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+        if (!reads.mounted) return;
         reads.again = false;
+        const started = performance.now();
         await refreshStatus();
         await load('/audit/verify', setVerification);
         await load('/doctor', setDoctor);
+        const took = performance.now() - started;
+        reads.nextPassAt = performance.now() + Math.min(SLOW_READS_MAX_PAUSE_MS, took * SLOW_READS_PAUSE_FACTOR);
       } while (reads.again && reads.mounted);
     } finally {
       reads.running = false;
@@ -182,9 +193,15 @@ export function RunView({ client, run, onError }: RunViewProps) {
     return () => auditListeners.current.delete(listener);
   }, []);
 
-  const afterAction = useCallback(() => {
-    refreshDetails();
-  }, [refreshDetails]);
+  // The action's own document carries the new control state and training status: shown at once.
+  const afterAction = useCallback(
+    (report: ControlReport) => {
+      setControlState({ state: 'ok', value: report.control_state });
+      setTrainingStatus({ state: 'ok', value: report.training_status });
+      refreshDetails();
+    },
+    [refreshDetails],
+  );
 
   return (
     <article class="run" aria-labelledby="run-heading">
