@@ -9,6 +9,7 @@ export interface SignInFormProps {
 /** The access-token form. */
 export function SignInForm({ reason, onSignIn }: SignInFormProps) {
   const [token, setToken] = useState('');
+  const [problem, setProblem] = useState('');
   return (
     <main class="sign-in">
       <h1>tau-po dashboard</h1>
@@ -21,7 +22,13 @@ export function SignInForm({ reason, onSignIn }: SignInFormProps) {
         onSubmit={(event) => {
           event.preventDefault();
           const trimmed = token.trim();
-          if (trimmed !== '') onSignIn(trimmed);
+          // A header value cannot carry anything else; say so here rather than fail inside fetch.
+          if (!/^[\x21-\x7e]+$/.test(trimmed)) {
+            setProblem('An access token is one word of printable ASCII characters (as tau-po token create prints it).');
+            return;
+          }
+          setProblem('');
+          onSignIn(trimmed);
         }}
       >
         <label for="access-token">Access token</label>
@@ -32,9 +39,16 @@ export function SignInForm({ reason, onSignIn }: SignInFormProps) {
           autocomplete="off"
           spellcheck={false}
           required
+          aria-describedby={problem === '' ? 'access-token-hint' : 'access-token-problem access-token-hint'}
+          aria-invalid={problem === '' ? undefined : 'true'}
           value={token}
           onInput={(event) => setToken((event.currentTarget as HTMLInputElement).value)}
         />
+        {problem !== '' && (
+          <p class="notice notice-error" id="access-token-problem" role="alert">
+            {problem}
+          </p>
+        )}
         <p class="hint" id="access-token-hint">
           Create one on the server with <code>tau-po token create --principal &lt;you&gt;</code>. It is kept in this tab only.
         </p>

@@ -80,6 +80,20 @@ describe('dashboard in Chromium against tau-po serve', () => {
     }
   });
 
+  it('a token that cannot be a header value is refused on the page, before any request', async () => {
+    const requests: string[] = [];
+    const onRequest = (request: { url(): string }) => requests.push(request.url());
+    await page.goto(served.baseUrl);
+    page.on('request', onRequest);
+    await page.getByLabel('Access token').fill('tpo_0123 456');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/one word of printable ASCII/);
+    expect(await page.getByLabel('Access token').getAttribute('aria-invalid')).toBe('true');
+    page.off('request', onRequest);
+    expect(requests).toEqual([]);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
   it('a refused token returns to sign-in with the server\'s reason; the sign-in view passes axe', async () => {
     await signIn(page, 'tpo_000000000000_not-a-real-token');
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Signed out:/);
