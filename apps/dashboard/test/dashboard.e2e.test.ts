@@ -224,6 +224,7 @@ describe('dashboard in Chromium against tau-po serve', () => {
     const dialog = page.getByRole('dialog', { name: 'Roll back to a checkpoint' });
     const pathField = dialog.getByLabel('Checkpoint path');
     expect(await pathField.inputValue()).toBe(path.join(scenario.stateDir, 'policy-checkpoint.rollback.json'));
+    await expectNoSeriousViolations(page, 'roll back dialog');
     await dialog.getByRole('button', { name: 'Close' }).click();
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(await page.locator('.lifecycle-state').textContent()).toBe('running');
