@@ -93,6 +93,7 @@ export {
   AUDIT_REPAIR_ACTION,
   auditTimelineCommand,
   auditVerifyCommand,
+  renderAuditVerifyText,
   repairAuditLogCommand,
   type AuditRepairOutcome,
   type AuditRepairRequest,
