@@ -8,6 +8,8 @@ import { ByteSizeError, parseByteSize } from './byte-size.js';
 import { runConcurrency } from './concurrency.js';
 import { runDemo } from './demo.js';
 import { runDrill } from './drill.js';
+import { runServerConcurrency } from './server-concurrency.js';
+import { renderServerDrillSummary, runServerCrashDrill } from './server-crash-drill.js';
 import { DRILL_COMMANDS, type DrillCommand } from './drill-plan.js';
 import { renderDrillJson, renderDrillMarkdown, renderDrillSummary } from './drill-report.js';
 import { DEFAULT_FUZZ_CASES, renderFuzzSummary, runFuzz } from './fuzz.js';
@@ -23,6 +25,8 @@ const USAGE = `tau-po-harness: proves tau-po's safety claims against the real CL
   tau-po-harness demo
   tau-po-harness drill [--out DIR] [--parallel 2] [--command pause ...]
   tau-po-harness concurrency [--operators 8] [--commands 200] [--seed 1]
+  tau-po-harness server-drill [--trials 6] [--seed 1]           (SIGKILL tau-po serve mid-command)
+  tau-po-harness server-concurrency [--clients 32] [--requests 50] [--seed 1]
   tau-po-harness fuzz [--cases ${DEFAULT_FUZZ_CASES}] [--seed 7] [--parallel 2] [--out DIR]
   tau-po-harness bench [--out DIR] [--runs 20] [--rows 1000000] [--sizes 300MB,1GB]
 
@@ -49,12 +53,19 @@ const OPTIONS = {
   cases: { type: 'string' },
   runs: { type: 'string' },
   cli: { type: 'string' },
+  trials: { type: 'string' },
+  clients: { type: 'string' },
+  requests: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-function positiveInteger(values: Values, name: 'rows' | 'parallel' | 'operators' | 'commands' | 'seed' | 'cases' | 'runs', fallback: number): number {
+function positiveInteger(
+  values: Values,
+  name: 'rows' | 'parallel' | 'operators' | 'commands' | 'seed' | 'cases' | 'runs' | 'trials' | 'clients' | 'requests',
+  fallback: number,
+): number {
   const text = values[name];
   if (text === undefined) return fallback;
   const value = Number(text.replace(/_/g, ''));
@@ -142,6 +153,33 @@ async function concurrencyCommand(values: Values): Promise<number> {
   return result.passed ? 0 : 1;
 }
 
+async function serverDrillCommand(values: Values): Promise<number> {
+  const result = await runServerCrashDrill({
+    binary: binaryFrom(values),
+    trials: positiveInteger(values, 'trials', 6),
+    seed: positiveInteger(values, 'seed', 1),
+  });
+  console.log(renderServerDrillSummary(result));
+  return result.passed ? 0 : 1;
+}
+
+async function serverConcurrencyCommand(values: Values): Promise<number> {
+  const result = await runServerConcurrency({
+    binary: binaryFrom(values),
+    clients: positiveInteger(values, 'clients', 32),
+    requestsPerClient: positiveInteger(values, 'requests', 50),
+    seed: positiveInteger(values, 'seed', 1),
+  });
+  console.log(
+    `server concurrency: ${result.operators} HTTP clients + 2 local CLI operators, ${result.commands} commands (seed ${result.seed}): ` +
+      `${result.succeeded} succeeded, ${result.busy} busy (409 / exit 5); audit rows added ${result.rowsAdded}; ${(result.wallMs / 1000).toFixed(1)} s`,
+  );
+  for (const violation of result.violations) console.log(`  ${violation.check}: ${violation.detail}`);
+  if (result.keptDir !== null) console.log(`  state dir kept at ${result.keptDir}`);
+  console.log(result.passed ? 'every 2xx is one audit row; every other answer 409; chain verifies' : 'FAILED');
+  return result.passed ? 0 : 1;
+}
+
 async function fuzzCommand(values: Values): Promise<number> {
   const result = await runFuzz({
     binary: binaryFrom(values),
@@ -191,6 +229,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return concurrencyCommand(values);
     case 'fuzz':
       return fuzzCommand(values);
+    case 'server-drill':
+      return serverDrillCommand(values);
+    case 'server-concurrency':
+      return serverConcurrencyCommand(values);
     case 'bench':
       return benchCommand(values);
     default:
