@@ -50,6 +50,19 @@ describe('splitClientModeArgv', () => {
     });
   });
 
+  it.each([
+    ['--insecure-http', true],
+    ['--insecure-http=true', true],
+    ['--insecure-http=false', false],
+    ['--no-insecure-http', false],
+  ])('%s means insecure-http %s', (flag, expected) => {
+    expect(splitClientModeArgv(['status', '--server', 'https://h', flag], TOKEN_ENV).options.insecureHttp).toBe(expected);
+  });
+
+  it.each(['--insecure-http=1', '--insecure-http=yes', '--insecure-http='])('%s is a usage error', (flag) => {
+    expect(() => splitClientModeArgv(['status', '--server', 'https://h', flag], TOKEN_ENV)).toThrow(UsageError);
+  });
+
   it('leaves arguments after -- alone', () => {
     expect(splitClientModeArgv(['--server', 'https://h', 'rollback', '--', '--run'], TOKEN_ENV).rest).toEqual(['rollback', '--', '--run']);
   });

@@ -44,6 +44,12 @@ export interface ClientModeArgv {
 const VALUE_FLAGS = ['server', 'token-file', 'run'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 const INSECURE_FLAG = 'insecure-http';
+const INSECURE_SPELLINGS: ReadonlyMap<string, boolean> = new Map([
+  [`--${INSECURE_FLAG}`, true],
+  [`--${INSECURE_FLAG}=true`, true],
+  [`--${INSECURE_FLAG}=false`, false],
+  [`--no-${INSECURE_FLAG}`, false],
+]);
 
 /** Local-mode options that name what only the server may choose (its state dir, policy, and the token's principal). */
 const SERVER_CHOSEN_FLAGS: readonly string[] = CONTROL_VALUE_OPTIONS.flatMap((option) => [option.name, option.tauName]);
@@ -103,11 +109,14 @@ export function splitClientModeArgv(args: readonly string[], env: Environment): 
       values[flag] = value;
       continue;
     }
-    if (arg === `--${INSECURE_FLAG}`) {
-      insecureHttp = true;
+    // The CLI's boolean spellings (boolean-flag-spelling.ts): bare, =true, =false, --no-.
+    const insecure = INSECURE_SPELLINGS.get(arg);
+    if (insecure !== undefined) {
+      insecureHttp = insecure;
       index += 1;
       continue;
     }
+    if (name === INSECURE_FLAG) throw new UsageError(`--${INSECURE_FLAG} takes no value other than true or false (got '${escapeTerminalText(arg)}')`);
     if (name !== undefined && SERVER_CHOSEN_FLAGS.includes(name)) {
       throw new UsageError(
         `--${name} cannot be used with --server: the server chooses the state directory and policy, and the principal is the token's (choose a run with --run <name>)`,
