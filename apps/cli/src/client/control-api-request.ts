@@ -43,9 +43,13 @@ export function exitCodeOfErrorDocument(exitCode: number): number {
   return Number.isInteger(exitCode) && exitCode >= 1 && exitCode <= 5 ? exitCode : 1;
 }
 
-async function readBounded(response: Response, describe: string): Promise<string> {
+async function readBounded(response: Response, describe: string, maxBytes: number): Promise<string> {
+  const tooLarge = (): Error => new Error(`${describe}: answer larger than ${maxBytes} bytes`);
   const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > RESPONSE_MAX_BYTES) throw new Error(`${describe}: answer larger than ${RESPONSE_MAX_BYTES} bytes`);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
   if (response.body === null) return '';
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -54,9 +58,9 @@ async function readBounded(response: Response, describe: string): Promise<string
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > RESPONSE_MAX_BYTES) {
+    if (total > maxBytes) {
       await reader.cancel();
-      throw new Error(`${describe}: answer larger than ${RESPONSE_MAX_BYTES} bytes`);
+      throw tooLarge();
     }
     chunks.push(value);
   }
@@ -74,7 +78,13 @@ async function readBounded(response: Response, describe: string): Promise<string
  * @throws RemoteCommandError for the server's error document; Error (exit 1)
  *   when the server cannot be reached or answers something else.
  */
-export async function sendRemoteCall(base: URL, token: string, call: RemoteCall, userAgent: string): Promise<RemoteAnswer> {
+export async function sendRemoteCall(
+  base: URL,
+  token: string,
+  call: RemoteCall,
+  userAgent: string,
+  limits: { maxResponseBytes?: number; timeoutMs?: number } = {},
+): Promise<RemoteAnswer> {
   const url = new URL(call.path, base);
   const server = escapeTerminalText(base.href);
   let response: Response;
@@ -88,17 +98,24 @@ export async function sendRemoteCall(base: URL, token: string, call: RemoteCall,
         ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-      // A redirect would carry the token to wherever the server points.
-      redirect: 'error',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      // Never followed: a redirect would carry the token to wherever the server points.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(limits.timeoutMs ?? REQUEST_TIMEOUT_MS),
     });
   } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'TimeoutError') {
+      throw new Error(`no answer from the control server at ${server} within ${(limits.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} s`, { cause });
+    }
     throw new Error(`cannot reach the control server at ${server}`, { cause });
   }
   const describe = `control server ${server} (HTTP ${response.status})`;
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel();
+    throw new Error(`${describe}: answered a redirect, which is never followed (the token would go along)`);
+  }
   let text: string;
   try {
-    text = await readBounded(response, describe);
+    text = await readBounded(response, describe, limits.maxResponseBytes ?? RESPONSE_MAX_BYTES);
   } catch (cause) {
     if (cause instanceof Error && cause.message.startsWith(describe)) throw cause;
     throw new Error(`${describe}: answer not received`, { cause });
