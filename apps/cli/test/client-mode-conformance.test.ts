@@ -30,8 +30,9 @@ import {
   writeStateDir,
   type StateDirContents,
 } from './state-dir-fixture.js';
+import { serializeAuditRow } from '@tau/schemas';
 
-type Fixture = 'paused' | 'crashed' | 'crashed-no-checkpoints' | 'missing' | 'busy';
+type Fixture = 'paused' | 'crashed' | 'crashed-no-checkpoints' | 'damaged-audit' | 'missing-action' | 'missing' | 'busy';
 type Principal = 'local:rl-operator' | 'local:observer';
 
 const FIXTURES: Record<Exclude<Fixture, 'missing' | 'busy'>, StateDirContents> = {
@@ -50,6 +51,9 @@ const FIXTURES: Record<Exclude<Fixture, 'missing' | 'busy'>, StateDirContents> =
     fallbackCheckpoint: policyCheckpoint('run-fallback', 4100),
   },
   'crashed-no-checkpoints': { controlState: controlState('running', 'resume'), auditRows: tauAuditRows(2) },
+  // A line that is not JSON between good rows (the server pages it as `unparsed`).
+  'damaged-audit': { controlState: controlState('paused', 'pause'), auditText: `${serializeAuditRow(tauAuditRows(1)[0]!)}{"schema_version": 1, "action": \n${serializeAuditRow(tauAuditRows(3)[2]!)}` },
+  'missing-action': { controlState: controlState('paused', 'pause'), auditText: `${serializeAuditRow(tauAuditRows(1)[0]!)}{"schema_version":1,"principal":"p"}\n` },
 };
 
 interface Scenario {
@@ -58,7 +62,7 @@ interface Scenario {
   args: readonly string[];
   principal?: Principal;
   env?: Record<string, string>;
-  /** `audit verify` takes only `--state-dir` (it needs no policy or principal). */
+  /** `audit verify|timeline` take only `--state-dir` (they need no policy or principal). */
   stateDirOnly?: boolean;
   /** The local exit status (so that both modes failing alike for a wrong setup cannot pass). */
   exit: number;
@@ -101,6 +105,10 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'audit verify', fixture: 'paused', args: ['audit', 'verify'], stateDirOnly: true, exit: 0 },
   { name: 'audit verify --json', fixture: 'crashed', args: ['audit', 'verify', '--json'], stateDirOnly: true, exit: 0 },
   { name: 'audit verify on a missing state directory', fixture: 'missing', args: ['audit', 'verify'], stateDirOnly: true, exit: 1 },
+  { name: 'audit timeline', fixture: 'paused', args: ['audit', 'timeline'], stateDirOnly: true, exit: 0 },
+  { name: 'audit timeline --json', fixture: 'crashed', args: ['audit', 'timeline', '--json'], stateDirOnly: true, exit: 0 },
+  { name: 'audit timeline, a line that is not JSON', fixture: 'damaged-audit', args: ['audit', 'timeline'], stateDirOnly: true, exit: 1 },
+  { name: 'audit timeline --json, a row without action', fixture: 'missing-action', args: ['audit', 'timeline', '--json'], stateDirOnly: true, exit: 1 },
 ];
 
 /** Where the scenario's state lives: one working directory per mode. */

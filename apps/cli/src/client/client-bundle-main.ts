@@ -5,6 +5,7 @@
 // success renders the server's document with the local renderers; a refusal
 // prints the server's error line (the local CLI's stderr line) and exits
 // with its exit code.
+import { shouldUseColor } from '@tau/audit-log';
 import { describeControlError, EXIT_CODES } from '@tau/recovery';
 import { CLI_VERSION } from '../cli-version.js';
 import { USAGE_HINT } from '../control-option-table.js';
@@ -13,6 +14,7 @@ import { isTerminal, terminalColumns, writeOutput } from '../terminal-output.js'
 import { splitClientModeArgv } from './client-mode-argv.js';
 import { RemoteCommandError, sendRemoteCall } from './control-api-request.js';
 import { renderRemoteAnswer } from './remote-answer-output.js';
+import { runRemoteAuditTimeline } from './remote-audit-timeline.js';
 import { planRemoteCall } from './remote-call-plan.js';
 import { parseServerUrl } from './server-url.js';
 import { readToken } from './token-file-read.js';
@@ -34,11 +36,18 @@ async function produceRemote(rawArgs: readonly string[]): Promise<ProcessOutput>
     const { options, rest } = splitClientModeArgv(dropLeadingSeparator(rawArgs), process.env);
     const invocation = await parseCommandLine(rest, process.env, terminalColumns);
     if (invocation.kind === 'help') return { stdout: `${invocation.text}\n`, stderr: '', exitCode: 0 };
-    const call = planRemoteCall(invocation, options.run);
+    const timeline = invocation.kind === 'audit' && invocation.subcommand === 'timeline';
+    const call = timeline ? undefined : planRemoteCall(invocation, options.run);
     const base = parseServerUrl(options.server, options.insecureHttp);
     const token = readToken(options.token);
-    const answer = await sendRemoteCall(base, token, call, `tau-po/${CLI_VERSION}`);
-    const outcome = renderRemoteAnswer(call, answer, isTerminal(2));
+    const userAgent = `tau-po/${CLI_VERSION}`;
+    const outcome =
+      call === undefined
+        ? await runRemoteAuditTimeline((path) => sendRemoteCall(base, token, { method: 'GET', path }, userAgent), options.run, {
+            json: invocation.kind === 'audit' && invocation.json,
+            color: shouldUseColor({ isTTY: isTerminal(1), env: process.env }),
+          })
+        : renderRemoteAnswer(call, await sendRemoteCall(base, token, call, userAgent), isTerminal(2));
     return {
       stdout: outcome.stdout === '' ? '' : `${outcome.stdout}\n`,
       stderr: outcome.stderrNotice === undefined ? '' : `${outcome.stderrNotice}\n`,

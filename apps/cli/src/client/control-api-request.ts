@@ -81,7 +81,7 @@ async function readBounded(response: Response, describe: string, maxBytes: numbe
 export async function sendRemoteCall(
   base: URL,
   token: string,
-  call: RemoteCall,
+  call: Pick<RemoteCall, 'method' | 'path' | 'body'>,
   userAgent: string,
   limits: { maxResponseBytes?: number; timeoutMs?: number } = {},
 ): Promise<RemoteAnswer> {
