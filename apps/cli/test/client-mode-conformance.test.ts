@@ -258,7 +258,7 @@ describe('client mode refuses what it cannot do safely', () => {
   it('a token file that is not a regular file: exit 1 naming it', () => {
     const run = runTauPo(['status', '--server', server.url, '--token-file', clientDir], { cwd: clientDir });
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe(`token file '${clientDir}' is not a regular file\n`);
+    expect(run.stderr).toBe(`cannot read token file '${clientDir}': the path is a directory, not a regular file\n`);
   });
 
   it('rbac whoami: the local document for the token\'s principal, plus how it was authenticated', () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatErrorChain } from '@tau/schemas';
 import { readToken, readTokenFile, TOKEN_FILE_MAX_BYTES } from './token-file-read.js';
 
 const TOKEN = 'tpo_0123456789ab_AbC-_xyz';
@@ -11,6 +12,16 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tau-po-token-file-'));
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The error line tau-po prints (the cause chain). */
+function failureOf(read: () => unknown): string {
+  try {
+    read();
+  } catch (error) {
+    return formatErrorChain(error);
+  }
+  throw new Error('expected a failure');
+}
 
 function file(name: string, content: string | Buffer): string {
   const filePath = path.join(dir, name);
@@ -30,18 +41,18 @@ describe('readTokenFile', () => {
     ['a space inside', 'tpo_a b', /does not hold one token/],
     ['a control character', 'tpo_a\u0000b', /does not hold one token/],
     ['non-ASCII', 'tpo_é', /does not hold one token/],
-    ['too large', 'x'.repeat(TOKEN_FILE_MAX_BYTES + 1), /larger than 4096 bytes/],
+    ['too large', 'x'.repeat(TOKEN_FILE_MAX_BYTES + 1), /above the 4096-byte cap/],
   ])('refuses %s', (_name, content, message) => {
-    expect(() => readTokenFile(file('t', content))).toThrow(message);
+    expect(failureOf(() => readTokenFile(file('t', content)))).toMatch(message);
   });
 
   it('refuses a directory, a FIFO and /dev/zero (regular files only, never hangs)', () => {
-    expect(() => readTokenFile(dir)).toThrow(/is not a regular file/);
-    expect(() => readTokenFile('/dev/zero')).toThrow(/is not a regular file/);
+    expect(failureOf(() => readTokenFile(dir))).toBe(`cannot read token file '${dir}': the path is a directory, not a regular file`);
+    expect(failureOf(() => readTokenFile('/dev/zero'))).toMatch(/^cannot read token file '\/dev\/zero': the path is .*, not a regular file$/);
     const fifo = path.join(dir, 'fifo');
     // Node cannot make a FIFO; mkfifo(1) can.
     execFileSync('mkfifo', [fifo]);
-    expect(() => readTokenFile(fifo)).toThrow(/is not a regular file/);
+    expect(failureOf(() => readTokenFile(fifo))).toMatch(/not a regular file$/);
   });
 
   it('names a missing file and escapes its name', () => {
