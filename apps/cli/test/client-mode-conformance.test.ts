@@ -64,6 +64,8 @@ interface Scenario {
   env?: Record<string, string>;
   /** `audit verify|timeline` take only `--state-dir` (they need no policy or principal). */
   stateDirOnly?: boolean;
+  /** `rbac check` takes only `--rbac-policy` and `--principal`. */
+  policyOnly?: boolean;
   /** The local exit status (so that both modes failing alike for a wrong setup cannot pass). */
   exit: number;
 }
@@ -105,6 +107,10 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'audit verify', fixture: 'paused', args: ['audit', 'verify'], stateDirOnly: true, exit: 0 },
   { name: 'audit verify --json', fixture: 'crashed', args: ['audit', 'verify', '--json'], stateDirOnly: true, exit: 0 },
   { name: 'audit verify on a missing state directory', fixture: 'missing', args: ['audit', 'verify'], stateDirOnly: true, exit: 1 },
+  { name: 'rbac check pause', fixture: 'paused', args: ['rbac', 'check', 'pause'], policyOnly: true, exit: 0 },
+  { name: 'rbac check --json, an action key', fixture: 'paused', args: ['rbac', 'check', 'control:rl:rollback', '--json'], policyOnly: true, exit: 0 },
+  { name: 'rbac check by a denied principal', fixture: 'paused', args: ['rbac', 'check', 'cancel'], principal: 'local:observer', policyOnly: true, exit: 3 },
+  { name: 'rbac check of an unknown action', fixture: 'paused', args: ['rbac', 'check', 'explode'], policyOnly: true, exit: 2 },
   { name: 'audit timeline', fixture: 'paused', args: ['audit', 'timeline'], stateDirOnly: true, exit: 0 },
   { name: 'audit timeline --json', fixture: 'crashed', args: ['audit', 'timeline', '--json'], stateDirOnly: true, exit: 0 },
   { name: 'audit timeline, a line that is not JSON', fixture: 'damaged-audit', args: ['audit', 'timeline'], stateDirOnly: true, exit: 1 },
@@ -181,8 +187,10 @@ describe('client mode answers exactly as local mode', () => {
     const releaseLocal = prepare(localRoot, scenario.fixture);
     const releaseServer = prepare(serverRoot, scenario.fixture);
     try {
-      const localOptions = scenario.stateDirOnly === true ? [] : ['--rbac-policy', 'rbac.json', '--principal', principal];
-      const local = runTauPo([...scenario.args, '--state-dir', 'state', ...localOptions], {
+      const policyOptions = ['--rbac-policy', 'rbac.json', '--principal', principal];
+      const localOptions =
+        scenario.stateDirOnly === true ? ['--state-dir', 'state'] : scenario.policyOnly === true ? policyOptions : ['--state-dir', 'state', ...policyOptions];
+      const local = runTauPo([...scenario.args, ...localOptions], {
         cwd: localRoot.dir,
         ...(scenario.env === undefined ? {} : { env: scenario.env }),
       });

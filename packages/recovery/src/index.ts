@@ -133,6 +133,7 @@ export { inspectCheckpoint } from './checkpoint-commands.js';
 export { verifyCheckpoint, type CheckpointVerification, type LoadedCheckpoint } from '@tau/checkpoint-store';
 /** `rbac check|whoami`. */
 export {
+  rbacCheckActionKeyOf,
   rbacCheckCommand,
   rbacWhoamiCommand,
   rbacWhoamiReport,

@@ -66,6 +66,8 @@ describe('planRemoteCall', () => {
     [['doctor', '--json'], { method: 'GET', path: 'api/v1/runs/alpha/doctor', answer: 'doctor', json: true }],
     [['audit', 'verify'], { method: 'GET', path: 'api/v1/runs/alpha/audit/verify', answer: 'audit-verify', json: false }],
     [['rbac', 'whoami'], { method: 'GET', path: 'api/v1/runs/alpha/whoami', answer: 'rbac-whoami', json: false }],
+    [['rbac', 'check', 'pause'], { method: 'GET', path: 'api/v1/runs/alpha/whoami', answer: 'rbac-check', json: false, actionKey: 'control:rl:pause' }],
+    [['rbac', 'check', 'control:rl:status', '--json'], { method: 'GET', path: 'api/v1/runs/alpha/whoami', answer: 'rbac-check', json: true, actionKey: 'control:rl:status' }],
   ])('%j -> %j', async (args, expected) => {
     expect(await plan(args)).toEqual(expected);
   });
@@ -74,9 +76,12 @@ describe('planRemoteCall', () => {
     [['lock', 'status'], 'lock'],
     [['audit', 'repair'], 'audit repair'],
     [['checkpoint', 'inspect', 'f'], 'checkpoint inspect'],
-    [['rbac', 'check', 'pause'], 'rbac check'],
     [['schemas', 'export', 'd'], 'schemas export'],
   ])('%j has no route: usage error naming it', async (args, name) => {
     await expect(plan(args)).rejects.toThrow(`tau-po ${name} is not available with --server`);
+  });
+
+  it('rbac check of an unknown action: the local usage error, before any request', async () => {
+    await expect(plan(['rbac', 'check', 'explode'])).rejects.toThrow("unknown control action 'explode'");
   });
 });

@@ -5,7 +5,7 @@ import { renderAuditVerifyText, renderControlReportText, renderDoctorReport, typ
 import { apiWhoamiSchema, auditVerificationSchema, controlReportSchema, doctorReportSchema, escapeTerminalText } from '@tau/schemas';
 import type { CommandOutcome } from '../command-outcome.js';
 import { controlStderrNotices } from '../control-notices.js';
-import { renderRbacWhoamiText } from '../rbac-commands.js';
+import { missingPolicyNotice, renderRbacCheckText, renderRbacWhoamiText } from '../rbac-commands.js';
 import type { RemoteAnswer } from './control-api-request.js';
 import type { RemoteCall } from './remote-call-plan.js';
 
@@ -60,6 +60,23 @@ function renderWhoami(call: RemoteCall, answer: RemoteAnswer): CommandOutcome {
   return { stdout: [`${first} auth=${escapeTerminalText(parsed.data.auth)}`, ...rest].join('\n'), exitCode: 0 };
 }
 
+const EXIT_DENIED = 3;
+
+function renderRbacCheck(call: RemoteCall, answer: RemoteAnswer): CommandOutcome {
+  const parsed = apiWhoamiSchema.safeParse(answer.document);
+  if (!parsed.success) throw notADocument('a whoami report');
+  const decision = parsed.data.decisions.find((candidate) => candidate.action === call.actionKey);
+  if (decision === undefined) throw notADocument(`a whoami report deciding ${escapeTerminalText(call.actionKey ?? '')}`);
+  const documents = (answer.document as { decisions: unknown[] }).decisions;
+  // The decision as sent (key order included), like the local command's report.
+  const sent = documents[parsed.data.decisions.indexOf(decision)];
+  return {
+    stdout: call.json ? JSON.stringify(sent, null, 2) : renderRbacCheckText(decision),
+    exitCode: decision.allowed ? 0 : EXIT_DENIED,
+    ...missingPolicyNotice([decision], decision.policy_path),
+  };
+}
+
 /** The output of a call's successful answer. */
 export function renderRemoteAnswer(call: RemoteCall, answer: RemoteAnswer, stderrIsTerminal: boolean): CommandOutcome {
   switch (call.answer) {
@@ -71,5 +88,7 @@ export function renderRemoteAnswer(call: RemoteCall, answer: RemoteAnswer, stder
       return renderAuditVerify(call, answer);
     case 'rbac-whoami':
       return renderWhoami(call, answer);
+    case 'rbac-check':
+      return renderRbacCheck(call, answer);
   }
 }

@@ -1,11 +1,11 @@
 // Which control API request stands for a parsed command (pure). A command
 // the API has no route for is a usage error naming it: it only makes sense
 // on the server's host.
-import { UsageError } from '@tau/recovery';
+import { rbacCheckActionKeyOf, UsageError } from '@tau/recovery';
 import type { CliInvocation } from '../cli-invocation.js';
 
 /** How the answer is printed: which local command's output it reproduces. */
-export type RemoteAnswerKind = 'control' | 'doctor' | 'audit-verify' | 'rbac-whoami';
+export type RemoteAnswerKind = 'control' | 'doctor' | 'audit-verify' | 'rbac-whoami' | 'rbac-check';
 
 /** One request to the control API and how to print its answer. */
 export interface RemoteCall {
@@ -15,6 +15,8 @@ export interface RemoteCall {
   readonly body?: { dry_run?: boolean; checkpoint?: string };
   readonly answer: RemoteAnswerKind;
   readonly json: boolean;
+  /** `rbac check`: the action key whose decision (from whoami) is the answer. */
+  readonly actionKey?: string;
 }
 
 function runPath(run: string, rest: string): string {
@@ -69,6 +71,15 @@ export function planRemoteCall(invocation: Exclude<CliInvocation, { kind: 'help'
       break;
     case 'rbac-whoami':
       return { method: 'GET', path: runPath(run, 'whoami'), answer: 'rbac-whoami', json: invocation.json };
+    case 'rbac-check':
+      // whoami decides every control action for the token's principal; the check is one of them.
+      return {
+        method: 'GET',
+        path: runPath(run, 'whoami'),
+        answer: 'rbac-check',
+        json: invocation.json,
+        actionKey: rbacCheckActionKeyOf(invocation.action),
+      };
     default:
       break;
   }
