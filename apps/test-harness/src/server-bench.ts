@@ -2,6 +2,7 @@
 // with 10 connections, `POST pause` latency, the server's RSS after 10,000
 // requests, and the local cold start beside client mode's. A real
 // `tau-po serve` on 127.0.0.1, loaded by autocannon in this process.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,13 +47,26 @@ export function residentKib(pid: number): number | null {
   }
 }
 
+/** User + system CPU the process has used, in ms (Linux /proc; clock ticks from getconf), or null elsewhere. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+    const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    if (fields === undefined || !(ticksPerSecond > 0)) return null;
+    // After the command name: state is field 3, utime 14, stime 15 (1-based, so 11 and 12 here).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}
+
 function failures(result: AutocannonResult): string {
   const failed = result.non2xx + result.errors + result.timeouts;
   return failed === 0 ? 'every answer 2xx' : `${failed} answers not 2xx (errors ${result.errors}, timeouts ${result.timeouts})`;
 }
 
 function judged(measurement: string, value: number, unit: string, goal: { limit: number; atLeast: boolean } | null, note: string): ServerBenchRow {
-  const shown = `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${unit}`;
+  const shown = `${value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toFixed(2)} ${unit}`;
   if (goal === null) return { measurement, value: shown, goal: '', verdict: '', note };
   const met = goal.atLeast ? value >= goal.limit : value <= goal.limit;
   return { measurement, value: shown, goal: `${goal.atLeast ? '>=' : '<='} ${goal.limit.toLocaleString('en-US')} ${unit}`, verdict: met ? 'ok' : 'MISSED', note };
@@ -79,10 +93,17 @@ export async function runServerBench(options: ServerBenchOptions): Promise<Serve
       let served = 0;
       // Warm-up (JIT, page cache), not reported.
       served += (await runAutocannon({ url: statusUrl, connections: 10, headers, amount: 1000 })).requests.total;
+      const cpuBefore = processCpuMs(server.pid);
       const status = await runAutocannon({ url: statusUrl, connections: 10, headers, duration: options.statusSeconds ?? 10 });
+      const cpuAfter = processCpuMs(server.pid);
       served += status.requests.total;
       emit(judged('GET status throughput', status.requests.average, 'req/s', { limit: 2000, atLeast: true }, `10 connections, ${options.statusSeconds ?? 10} s; ${failures(status)}`));
       emit(judged('GET status p99 latency', status.latency.p99, 'ms', { limit: 20, atLeast: false }, `p50 ${status.latency.p50} ms, max ${status.latency.max} ms`));
+      // Less sensitive to other load on the machine than throughput: the server's own CPU per answer.
+      if (cpuBefore !== null && cpuAfter !== null && status.requests.total > 0) {
+        const perRequest = (cpuAfter - cpuBefore) / status.requests.total;
+        emit(judged('GET status server CPU per request', perRequest, 'ms', null, `user+system of the server process; about ${Math.round(1000 / perRequest).toLocaleString('en-US')} req/s on one otherwise idle core`));
+      }
       if (served < 10_000) served += (await runAutocannon({ url: statusUrl, connections: 10, headers, amount: 10_000 - served })).requests.total;
       const rss = residentKib(server.pid);
       if (rss !== null) emit(judged('server RSS after >= 10,000 requests', rss / 1024, 'MiB', { limit: 150, atLeast: false }, `${served.toLocaleString('en-US')} requests served (VmRSS)`));
