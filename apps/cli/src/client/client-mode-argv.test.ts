@@ -63,6 +63,12 @@ describe('splitClientModeArgv', () => {
     expect(() => splitClientModeArgv(['status', '--server', 'https://h', flag], TOKEN_ENV)).toThrow(UsageError);
   });
 
+  it('names TAU_PO_SERVER when it, not a flag, switched to client mode', () => {
+    expect(() => splitClientModeArgv(['status', '--state-dir', 'd'], { ...TOKEN_ENV, TAU_PO_SERVER: 'https://h' })).toThrow(
+      '--state-dir cannot be used with TAU_PO_SERVER (set in the environment)',
+    );
+  });
+
   it('leaves arguments after -- alone', () => {
     expect(splitClientModeArgv(['--server', 'https://h', 'rollback', '--', '--run'], TOKEN_ENV).rest).toEqual(['rollback', '--', '--run']);
   });

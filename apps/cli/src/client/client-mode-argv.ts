@@ -83,6 +83,7 @@ function tokenSourceOf(flagFile: string | undefined, env: Environment): TokenSou
 export function splitClientModeArgv(args: readonly string[], env: Environment): ClientModeArgv {
   const values: Partial<Record<ValueFlag, string>> = {};
   let insecureHttp = false;
+  let serverChosenFlag: string | undefined;
   const rest: string[] = [];
   let index = 0;
   while (index < args.length) {
@@ -118,15 +119,22 @@ export function splitClientModeArgv(args: readonly string[], env: Environment): 
     }
     if (name === INSECURE_FLAG) throw new UsageError(`--${INSECURE_FLAG} takes no value other than true or false (got '${escapeTerminalText(arg)}')`);
     if (name !== undefined && SERVER_CHOSEN_FLAGS.includes(name)) {
-      throw new UsageError(
-        `--${name} cannot be used with --server: the server chooses the state directory and policy, and the principal is the token's (choose a run with --run <name>)`,
-      );
+      serverChosenFlag ??= name;
+      index += 1;
+      continue;
     }
     rest.push(arg);
     index += 1;
   }
   const server = values.server ?? readEnvString(env, CLIENT_ENV.server);
   if (server === undefined) throw new UsageError(`client mode needs --server <url> (or ${CLIENT_ENV.server})`);
+  if (serverChosenFlag !== undefined) {
+    // Named, because an exported TAU_PO_SERVER is easy to forget when a local command is meant.
+    const via = values.server === undefined ? `${CLIENT_ENV.server} (set in the environment)` : '--server';
+    throw new UsageError(
+      `--${serverChosenFlag} cannot be used with ${via}: the server chooses the state directory and policy, and the principal is the token's (choose a run with --run <name>)`,
+    );
+  }
   const run = values.run ?? readEnvString(env, CLIENT_ENV.run) ?? DEFAULT_RUN;
   // The server's run names (`serve --config`); anything else could not name a run and would need URL escaping.
   if (!apiRunNameSchema.safeParse(run).success) {
