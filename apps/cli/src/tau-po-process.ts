@@ -5,6 +5,8 @@ import { USAGE_HINT } from './control-option-table.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { runCliInvocation } from './run-cli-invocation.js';
 import { isServerBundleCommand, runServerBundleCommand } from './server-bundle-loader.js';
+import { runClientBundleCommand } from './client-bundle-loader.js';
+import { isClientModeInvocation } from './client-mode-detection.js';
 import { isTerminal, terminalColumns, writeOutput } from './terminal-output.js';
 
 const EXIT_USAGE = 2;
@@ -40,6 +42,7 @@ async function produce(args: readonly string[]): Promise<{ stdout: string; stder
  */
 export async function runTauPoProcess(args: readonly string[]): Promise<void> {
   if (isServerBundleCommand(args)) return runServerBundleCommand(args);
+  if (isClientModeInvocation(args, process.env)) return runClientBundleCommand(args);
   const { stdout, stderr, exitCode } = await produce(args);
   const stdoutWritten = stdout === '' || writeOutput(1, stdout);
   const stderrWritten = stderr === '' || writeOutput(2, stderr);

@@ -137,6 +137,9 @@ const ENVIRONMENT_EPILOGUE = [
   `  ${TAU_ENV_PREFIX}STATUS|PAUSE|RESUME|CANCEL=true, ${TAU_ENV_PREFIX}ROLLBACK=<path>`,
   `  ${TAU_ENV_PREFIX}STATE_DIR, ${TAU_ENV_PREFIX}RBAC_POLICY, ${TAU_ENV_PREFIX}PRINCIPAL, ${TAU_ENV_PREFIX}JSON=true`,
   'Exit status: 0 ok, 1 failure, 2 usage error, 3 denied by policy, 4 recovery guardrail, 5 state dir busy.',
+  // Client mode is read by src/client/client-mode-argv.ts before this parser runs.
+  'Through a control server (docs/server.md): --server <url> --token-file <file>',
+  '  [--run <name>] [--insecure-http]; env TAU_PO_SERVER, TAU_PO_TOKEN_FILE or TAU_PO_TOKEN, TAU_PO_RUN',
 ].join('\n');
 
 
