@@ -1,5 +1,5 @@
 // Cold start of `tau-po resume` against `node -e 0` (issue 6, item 7).
-// Usage: pnpm --filter cli build && pnpm --filter cli bench [-- --runs 20]
+// Usage: pnpm --filter @tau/cli build && pnpm --filter @tau/cli bench [-- --runs 20]
 // Measures the median wall time of N runs of each command, interleaved so that
 // machine load hits them alike, with NODE_EXTRA_CA_CERTS unset (it costs
 // ~30 ms of Node start-up here and tau-po's launcher drops it anyway).
@@ -18,7 +18,7 @@ const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag === -1 ? 20 : Number(process.argv[runsFlag + 1]);
 
 if (!fs.existsSync(launcher)) {
-  console.error(`missing ${launcher}: run pnpm --filter cli build first`);
+  console.error(`missing ${launcher}: run pnpm --filter @tau/cli build first`);
   process.exit(1);
 }
 
