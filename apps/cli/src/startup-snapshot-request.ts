@@ -16,6 +16,21 @@ const FAILED_BUILD_RETRY_MS = 24 * 60 * 60 * 1000;
 const BUILDER_FILE = 'tau-po-snapshot-cache.mjs';
 const KEY_PATTERN = /^[0-9a-f]{16}$/;
 
+/** Whether `dir` exists writable, or could be created under its nearest existing, writable ancestor. */
+function canCreateUnder(dir: string): boolean {
+  let current = path.resolve(dir);
+  for (;;) {
+    try {
+      fs.accessSync(current, fs.constants.W_OK);
+      return fs.statSync(current).isDirectory();
+    } catch (error) {
+      const parent = path.dirname(current);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === current) return false;
+      current = parent;
+    }
+  }
+}
+
 function markerIsFresh(file: string, freshMs: number, now: number): boolean {
   try {
     return now - fs.statSync(file).mtimeMs < freshMs;
@@ -54,7 +69,8 @@ function startSnapshotBuilder(launcherNode: string, key: string, rootsText: stri
       if (markerIsFresh(path.join(keyDir, `.lock-${nodeName}`), BUILD_LOCK_FRESH_MS, now)) return;
       if (markerIsFresh(path.join(keyDir, `.failed-${nodeName}`), FAILED_BUILD_RETRY_MS, now)) return;
     }
-    if (!fs.existsSync(builder)) return;
+    // Nowhere to write (read-only install, no writable cache): no builder per run.
+    if (!roots.some(canCreateUnder) || !fs.existsSync(builder)) return;
     const child = spawn(process.execPath, [builder, bundle, key, launcherNode, ...roots.map((root) => path.resolve(root))], {
       detached: true,
       stdio: 'ignore',
