@@ -306,6 +306,29 @@ try {
       return `${artifacts.length} schemas, ${out} documents`;
     });
 
+    // The schemas README's Python example, where Python's jsonschema is installed (not a requirement of CI).
+    const python = spawnSync('python3', ['-c', 'import jsonschema'], { encoding: 'utf8' });
+    if (python.status === 0) {
+      check('Python jsonschema (Draft202012Validator) accepts the samples, as the schemas README shows', () => {
+        const program = [
+          'import json, sys',
+          'from jsonschema import Draft202012Validator',
+          'samples = json.loads(sys.argv[1]); base = sys.argv[2]; n = 0',
+          'for s in samples:',
+          '    schema = json.load(open(base + "/" + s["artifact"] + ".schema.json"))',
+          '    text = open(s["file"]).read()',
+          '    docs = [json.loads(l) for l in text.splitlines() if l.strip()] if s["file"].endswith(".jsonl") else [json.loads(text)]',
+          '    for d in docs:',
+          '        Draft202012Validator(schema).validate(d); n += 1',
+          'print(n)',
+        ].join('\n');
+        const out = sh('python3', ['-c', program, JSON.stringify(samples), path.join(consumer, 'node_modules', '@tau', 'schemas', 'json-schema')]).stdout.trim();
+        return `${out} documents`;
+      });
+    } else {
+      console.log('skip Python jsonschema check: python3 with jsonschema is not installed');
+    }
+
     const bin = (tool) => path.join(consumer, 'node_modules', '.bin', tool);
     for (const [name, tarball] of tarballs) {
       check(`publint ${name}`, () => {
