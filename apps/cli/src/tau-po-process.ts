@@ -2,7 +2,8 @@
 // print, exit. Everything it decides is decided elsewhere.
 import { describeControlError } from '@tau/recovery';
 import { USAGE_HINT } from './control-option-table.js';
-import { parseCommandLine } from './parse-command-line.js';
+import { normalizeBooleanFlags } from './boolean-flag-spelling.js';
+import { dropLeadingSeparator, parseCommandLine } from './parse-command-line.js';
 import { runCliInvocation } from './run-cli-invocation.js';
 import { isServerBundleCommand, runServerBundleCommand } from './server-bundle-loader.js';
 import { runClientBundleCommand } from './client-bundle-loader.js';
@@ -14,8 +15,10 @@ const EXIT_USAGE = 2;
 /** What to print and the exit status, for a result or an error. */
 async function produce(args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   try {
-    const invocation = await parseCommandLine(args, process.env, terminalColumns);
-    const outcome = await runCliInvocation(invocation, { env: process.env, isTerminal });
+    // The environment as the flags left it (`--no-color` is FORCE_COLOR=0): the same for parsing and running.
+    const { env } = normalizeBooleanFlags(dropLeadingSeparator(args), process.env);
+    const invocation = await parseCommandLine(args, env, terminalColumns);
+    const outcome = await runCliInvocation(invocation, { env, isTerminal });
     return {
       stdout: outcome.stdout === '' ? '' : `${outcome.stdout}\n`,
       stderr: outcome.stderrNotice === undefined ? '' : `${outcome.stderrNotice}\n`,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const cliPackageJson = createRequire(import.meta.url).resolve('cli/package.json');
+const cliPackageJson = createRequire(import.meta.url).resolve('@tau/cli/package.json');
 
 /** The built `tau-po` bin. */
 export const TAU_PO = path.join(path.dirname(cliPackageJson), 'dist', 'tau-po');
