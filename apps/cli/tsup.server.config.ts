@@ -8,7 +8,8 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 // of them runs (src/server-bundle-loader.ts), so neither the main bundle nor
 // its startup snapshot grows. Plain CommonJS like the main bundle; no snapshot.
 export default defineConfig({
-  entry: { 'tau-po-server': 'src/server/server-bundle-main.ts' },
+  // tau-po-client: client mode (`--server`), also loaded only when asked for (src/client-bundle-loader.ts).
+  entry: { 'tau-po-server': 'src/server/server-bundle-main.ts', 'tau-po-client': 'src/client/client-bundle-main.ts' },
   format: ['cjs'],
   outExtension: () => ({ js: '.cjs' }),
   platform: 'node',
@@ -17,6 +18,8 @@ export default defineConfig({
   clean: false,
   splitting: false,
   minify: true,
+  // The client bundle parses argv with yargs, whose ESM shim reads import.meta.url.
+  shims: true,
   noExternal: [/.*/],
   define: { __TAU_PO_VERSION__: JSON.stringify(version) },
   esbuildOptions(options) {

@@ -1,5 +1,5 @@
 // Cold start of `tau-po resume` against `node -e 0` (issue 6, item 7).
-// Usage: pnpm --filter cli build && pnpm --filter cli bench [-- --runs 20]
+// Usage: pnpm --filter @tau/cli build && pnpm --filter @tau/cli bench [-- --runs 20] [--launcher <installed tau-po>]
 // Measures the median wall time of N runs of each command, interleaved so that
 // machine load hits them alike, with NODE_EXTRA_CA_CERTS unset (it costs
 // ~30 ms of Node start-up here and tau-po's launcher drops it anyway).
@@ -12,15 +12,18 @@ import os from 'node:os';
 import path from 'node:path';
 
 const appDir = path.resolve(import.meta.dirname, '..');
-const launcher = path.join(appDir, 'dist', 'tau-po');
-const bundle = path.join(appDir, 'dist', 'tau-po.cjs');
+// `--launcher <bin>` measures another install, e.g. one from the tarball
+// (`npm i -g --prefix`), run by whichever `node` is first on PATH.
+const launcherFlag = process.argv.indexOf('--launcher');
+const launcher = launcherFlag === -1 ? path.join(appDir, 'dist', 'tau-po') : path.resolve(process.argv[launcherFlag + 1]);
 const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag === -1 ? 20 : Number(process.argv[runsFlag + 1]);
 
 if (!fs.existsSync(launcher)) {
-  console.error(`missing ${launcher}: run pnpm --filter cli build first`);
+  console.error(`missing ${launcher}: run pnpm --filter @tau/cli build first`);
   process.exit(1);
 }
+const bundle = path.join(path.dirname(fs.realpathSync(launcher)), 'tau-po.cjs');
 
 const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS;

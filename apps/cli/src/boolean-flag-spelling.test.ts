@@ -21,19 +21,25 @@ function refusal(args: string[]): unknown {
 }
 
 describe('normalizeBooleanFlags: every boolean flag, every spelling', () => {
-  for (const { name, envName } of BOOLEAN_FLAGS) {
+  for (const { name, envName, envOnly } of BOOLEAN_FLAGS) {
     it.each(TRUE_SPELLINGS(name))(`%s means true`, (spelling) => {
-      const env = envName === undefined ? {} : { [envName]: 'false' };
+      const env = envName === undefined ? {} : { [envName]: envOnly ? '0' : 'false' };
       const result = normalizeBooleanFlags(['status', spelling, '--state-dir', 'd'], env);
-      expect(result.args).toEqual(['status', `--${name}`, '--state-dir', 'd']);
-      expect(result.env).toEqual(env);
+      if (envOnly) {
+        // Only its variable carries it (FORCE_COLOR=1), and the flag beats the variable.
+        expect(result.args).toEqual(['status', '--state-dir', 'd']);
+        expect(result.env).toEqual({ [envName!]: '1' });
+      } else {
+        expect(result.args).toEqual(['status', `--${name}`, '--state-dir', 'd']);
+        expect(result.env).toEqual(env);
+      }
     });
 
     it.each(FALSE_SPELLINGS(name))(`%s means false and beats the variable`, (spelling) => {
       const env = envName === undefined ? { OTHER: 'x' } : { [envName]: 'true', OTHER: 'x' };
       const result = normalizeBooleanFlags(['status', spelling], env);
       expect(result.args).toEqual(['status']);
-      expect(result.env).toEqual(envName === undefined ? env : { [envName]: 'false', OTHER: 'x' });
+      expect(result.env).toEqual(envName === undefined ? env : { [envName]: envOnly ? '0' : 'false', OTHER: 'x' });
     });
 
     it.each(REFUSED_SPELLINGS(name))(`%s is a usage error naming the flag and the accepted spellings`, (spelling) => {

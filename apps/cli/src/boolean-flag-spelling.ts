@@ -14,6 +14,12 @@ import { actionEnvName, CONTROL_ACTIONS, DRY_RUN_OPTION, JSON_OPTION, tauActionF
 interface BooleanFlag {
   readonly name: string;
   readonly envName?: string;
+  /**
+   * Set only through its variable: the flag leaves argv either way and sets
+   * `envName` to `'1'` (true) or `'0'` (false). `--color`/`--no-color` are
+   * FORCE_COLOR's, read where colour is decided, so no parser knows them.
+   */
+  readonly envOnly?: true;
 }
 
 /** Every boolean flag the control and operator commands take, in both spellings. */
@@ -27,6 +33,7 @@ export const BOOLEAN_FLAGS: readonly BooleanFlag[] = [
   })),
   { name: 'help' },
   { name: 'version' },
+  { name: 'color', envName: 'FORCE_COLOR', envOnly: true },
 ];
 
 const BY_NAME: ReadonlyMap<string, BooleanFlag> = new Map(BOOLEAN_FLAGS.map((flag) => [flag.name, flag]));
@@ -62,7 +69,8 @@ export function normalizeBooleanFlags(args: readonly string[], env: Environment)
       continue;
     }
     const { flag, value } = spelled;
-    if (value) out.push(`--${flag.name}`);
+    if (flag.envOnly === true && flag.envName !== undefined) overrides[flag.envName] = value ? '1' : '0';
+    else if (value) out.push(`--${flag.name}`);
     else if (flag.envName !== undefined) overrides[flag.envName] = 'false';
   }
   out.push(...args.slice(index));

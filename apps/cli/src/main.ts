@@ -6,6 +6,7 @@
 // process argv has no script path: the arguments start at [1].
 import v8 from 'node:v8';
 import { warmUpForSnapshot } from './snapshot-warm-up.js';
+import { requestStartupSnapshotBuild } from './startup-snapshot-request.js';
 import { runTauPoProcess } from './tau-po-process.js';
 
 if (v8.startupSnapshot.isBuildingSnapshot()) {
@@ -18,5 +19,6 @@ if (v8.startupSnapshot.isBuildingSnapshot()) {
     process.exitCode = 1;
   });
 } else {
+  requestStartupSnapshotBuild();
   void runTauPoProcess(process.argv.slice(2));
 }

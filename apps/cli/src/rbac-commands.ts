@@ -24,7 +24,7 @@ export function renderRbacCheckText(report: RbacCheckReport): string {
 }
 
 /** Why everything is denied, when the policy file is missing (stderr: an explanation, not data). */
-function missingPolicyNotice(reports: readonly RbacCheckReport[], policyPath: string): { stderrNotice?: string } {
+export function missingPolicyNotice(reports: readonly RbacCheckReport[], policyPath: string): { stderrNotice?: string } {
   return reports.some((report) => report.reason_code === 'deny_policy_missing')
     ? { stderrNotice: e(formatErrorChain(new RbacPolicyMissingError(policyPath))) }
     : {};

@@ -2,11 +2,11 @@
 // commands' work is @tau/recovery's (and @tau/rbac's); this file only chooses
 // the output form.
 import { renderControlJsonDocument, runControlCommand } from '@tau/recovery';
-import { escapeTerminalText } from '@tau/schemas';
 import type { CliInvocation } from './cli-invocation.js';
 import type { CliContext } from './cli-context.js';
 import type { CommandOutcome } from './command-outcome.js';
 import type { ControlInvocation } from './control-invocation.js';
+import { controlStderrNotices } from './control-notices.js';
 import { runLockCommand } from './lock-commands.js';
 import { runOperatorCommand } from './operator-commands.js';
 import { runRbacCheck, runRbacWhoami } from './rbac-commands.js';
@@ -14,12 +14,7 @@ import { runSchemasExport } from './schemas-export-command.js';
 
 async function runControl(invocation: ControlInvocation, context: CliContext): Promise<CommandOutcome> {
   const outcome = await runControlCommand(invocation.request, context.env);
-  // The text line has no room for diagnostics: on a terminal they go to
-  // stderr; with --json they are in the document; resume's are in its report.
-  // A write that failed after the commit point (`warning: ...`) always goes to stderr.
-  const notices = outcome.diagnostics
-    .filter((diagnostic) => context.isTerminal(2) || diagnostic.startsWith('warning: '))
-    .map((diagnostic) => escapeTerminalText(diagnostic.startsWith('warning: ') ? diagnostic : `diagnostic: ${diagnostic}`));
+  const notices = controlStderrNotices(outcome.diagnostics, context.isTerminal(2));
   return {
     stdout: invocation.json ? renderControlJsonDocument(outcome) : outcome.text,
     exitCode: 0,

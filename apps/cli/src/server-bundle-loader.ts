@@ -23,6 +23,10 @@ export function isServerBundleCommand(args: readonly string[]): boolean {
 /** The directory of the running bundle (dist/). */
 export function bundleDirectory(): string {
   const blobFlag = process.execArgv.indexOf('--snapshot-blob');
+  // From a snapshot the blob lives in a cache (scripts/startup-snapshot-cache.mjs);
+  // the launcher names the bundle's directory.
+  const launcherDir = blobFlag !== -1 ? process.env['TAU_PO_BUNDLE_DIR'] : undefined;
+  if (launcherDir !== undefined && launcherDir !== '') return fs.realpathSync(launcherDir);
   const anchor = blobFlag !== -1 ? process.execArgv[blobFlag + 1] : process.argv[1];
   if (anchor === undefined) throw new Error('cannot tell where tau-po is installed');
   return path.dirname(fs.realpathSync(anchor));

@@ -2,9 +2,12 @@
 // print, exit. Everything it decides is decided elsewhere.
 import { describeControlError } from '@tau/recovery';
 import { USAGE_HINT } from './control-option-table.js';
-import { parseCommandLine } from './parse-command-line.js';
+import { normalizeBooleanFlags } from './boolean-flag-spelling.js';
+import { dropLeadingSeparator, parseCommandLine } from './parse-command-line.js';
 import { runCliInvocation } from './run-cli-invocation.js';
 import { isServerBundleCommand, runServerBundleCommand } from './server-bundle-loader.js';
+import { runClientBundleCommand } from './client-bundle-loader.js';
+import { isClientModeInvocation } from './client-mode-detection.js';
 import { isTerminal, terminalColumns, writeOutput } from './terminal-output.js';
 
 const EXIT_USAGE = 2;
@@ -12,8 +15,10 @@ const EXIT_USAGE = 2;
 /** What to print and the exit status, for a result or an error. */
 async function produce(args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   try {
-    const invocation = await parseCommandLine(args, process.env, terminalColumns);
-    const outcome = await runCliInvocation(invocation, { env: process.env, isTerminal });
+    // The environment as the flags left it (`--no-color` is FORCE_COLOR=0): the same for parsing and running.
+    const { env } = normalizeBooleanFlags(dropLeadingSeparator(args), process.env);
+    const invocation = await parseCommandLine(args, env, terminalColumns);
+    const outcome = await runCliInvocation(invocation, { env, isTerminal });
     return {
       stdout: outcome.stdout === '' ? '' : `${outcome.stdout}\n`,
       stderr: outcome.stderrNotice === undefined ? '' : `${outcome.stderrNotice}\n`,
@@ -40,6 +45,7 @@ async function produce(args: readonly string[]): Promise<{ stdout: string; stder
  */
 export async function runTauPoProcess(args: readonly string[]): Promise<void> {
   if (isServerBundleCommand(args)) return runServerBundleCommand(args);
+  if (isClientModeInvocation(args, process.env)) return runClientBundleCommand(args);
   const { stdout, stderr, exitCode } = await produce(args);
   const stdoutWritten = stdout === '' || writeOutput(1, stdout);
   const stderrWritten = stderr === '' || writeOutput(2, stderr);

@@ -23,6 +23,9 @@ import {
 } from './control-option-table.js';
 import { CLI_VERSION } from './cli-version.js';
 import { lockCommands } from './lock-commands.js';
+import { completionScript, COMPLETION_SHELLS, defaultCompletionShell, type CompletionShell } from './completion-script.js';
+import { setHelpRendering, withTauAliases, withTauSpellingSection } from './help-layout.js';
+import { withTypoSuggestion } from './typo-suggestion.js';
 
 type ParsedArgs = Record<string, unknown>;
 
@@ -51,18 +54,16 @@ function addSharedOptions<T>(argv: Argv<T>, set: SharedOptionSet): Argv<T> {
       (option.name === 'rbac-policy' && set.rbacPolicy === true) ||
       (option.name === 'principal' && set.principal === true);
     if (!wanted) continue;
-    result = result.option(option.name, {
-      alias: option.tauName,
+    result = withTauAliases(result, option.name, option.tauName, {
       type: 'string',
       requiresArg: true,
       describe: `${option.description} [env ${option.envName}]`,
-    }) as Argv<T>;
+    });
   }
-  return result.option(JSON_OPTION.name, {
-    alias: JSON_OPTION.tauName,
+  return withTauAliases(result, JSON_OPTION.name, JSON_OPTION.tauName, {
     type: 'boolean',
     describe: `print one JSON document on stdout [env ${JSON_OPTION.envName}=true]`,
-  }) as Argv<T>;
+  });
 }
 
 /** The control options, and Tau's action flags (shown only where Tau's spelling is the point). */
@@ -136,7 +137,11 @@ const ENVIRONMENT_EPILOGUE = [
   'Environment (flags win over variables, variables over defaults):',
   `  ${TAU_ENV_PREFIX}STATUS|PAUSE|RESUME|CANCEL=true, ${TAU_ENV_PREFIX}ROLLBACK=<path>`,
   `  ${TAU_ENV_PREFIX}STATE_DIR, ${TAU_ENV_PREFIX}RBAC_POLICY, ${TAU_ENV_PREFIX}PRINCIPAL, ${TAU_ENV_PREFIX}JSON=true`,
+  'Colour (audit timeline): --color/--no-color, else FORCE_COLOR (0 or false: never), else NO_COLOR, else on a terminal.',
   'Exit status: 0 ok, 1 failure, 2 usage error, 3 denied by policy, 4 recovery guardrail, 5 state dir busy.',
+  // Client mode is read by src/client/client-mode-argv.ts before this parser runs.
+  'Through a control server (docs/server.md): --server <url> --token-file <file>',
+  '  [--run <name>] [--insecure-http]; env TAU_PO_SERVER, TAU_PO_TOKEN_FILE or TAU_PO_TOKEN, TAU_PO_RUN',
 ].join('\n');
 
 
@@ -158,6 +163,7 @@ export function parseCommandLineWithYargs(
   let resolve: (() => CliInvocation) | undefined;
   let failure: Error | undefined;
   let output = '';
+  setHelpRendering(args);
 
   const controlCommand = (action: ControlAction) => {
     const command = action === 'rollback' ? 'rollback <checkpoint>' : action;
@@ -191,6 +197,7 @@ export function parseCommandLineWithYargs(
     .strict()
     .exitProcess(false)
     .version(CLI_VERSION)
+    .alias('version', 'v')
     .help('help')
     .alias('help', 'h')
     .wrap(columns === undefined ? 100 : Math.min(columns, 120))
@@ -265,9 +272,22 @@ export function parseCommandLineWithYargs(
     // Listed here for --help only: src/server-bundle-loader.ts runs them from their own bundle before yargs.
     .command('serve', 'run the control API server for remote operators (tau-po serve --help)')
     .command('token', 'create, list or revoke control API tokens (tau-po token --help)')
+    .command(
+      'completion [shell]',
+      'print a bash or zsh completion script: eval "$(tau-po completion)"',
+      (argv) =>
+        argv
+          .positional('shell', { choices: COMPLETION_SHELLS, describe: 'default: zsh if $SHELL is zsh, else bash' })
+          .example('tau-po completion bash > /etc/bash_completion.d/tau-po', ''),
+      (args) => {
+        const shell = (args['shell'] as CompletionShell | undefined) ?? defaultCompletionShell(env['SHELL']);
+        resolve = () => ({ kind: 'help', text: completionScript(shell) });
+      },
+    )
     .epilogue(ENVIRONMENT_EPILOGUE)
     .fail((message, error) => {
-      failure = error instanceof UsageError ? error : new UsageError(message ?? error?.message ?? 'invalid arguments');
+      failure =
+        error instanceof UsageError ? error : new UsageError(withTypoSuggestion(message ?? error?.message ?? 'invalid arguments', args));
     });
 
   cli.parse([...args], {}, (_error: Error | undefined, _argv: unknown, text: string) => {
@@ -275,7 +295,7 @@ export function parseCommandLineWithYargs(
   });
 
   if (failure !== undefined) throw failure;
-  if (resolve === undefined) return { kind: 'help', text: output };
+  if (resolve === undefined) return { kind: 'help', text: withTauSpellingSection(output) };
   return resolve();
 }
 

@@ -33,5 +33,8 @@ export default function setup(): void {
   const built = fs.existsSync(launcher) ? fs.statSync(launcher).mtimeMs : 0;
   if (inputs.some((input) => newestMtime(input) > built)) {
     execFileSync('pnpm', ['run', 'build'], { cwd: APP_DIR, stdio: 'inherit' });
+  } else {
+    // A build restored from turbo's cache has no dist/snapshots (not cached).
+    execFileSync(process.execPath, [path.join(APP_DIR, 'scripts', 'build-launcher.mjs'), '--snapshot-only'], { stdio: 'inherit' });
   }
 }

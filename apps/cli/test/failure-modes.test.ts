@@ -216,7 +216,7 @@ describe('exit statuses', () => {
   });
 
   it.each([
-    ['/dev/zero', 'a device'],
+    ['/dev/zero', 'a character device'],
     ['a FIFO', 'a FIFO'],
     ['a directory', 'a directory'],
     ['a symlink to a FIFO', 'a FIFO'],
@@ -229,7 +229,7 @@ describe('exit statuses', () => {
     writeStateDir(stateDir, { controlState: controlState('paused', 'pause') });
     const before = describeTree(stateDir);
     const run = runTauPo(['resume', '--state-dir', stateDir, '--rbac-policy', target, '--principal', 'local:rl-operator']);
-    expectFailure(run, 1, new RegExp(`^failed to authorize prompt-optimization lifecycle control action 'resume': failed to read rbac policy file ${target}: the path is ${kind}, not a policy file$`));
+    expectFailure(run, 1, new RegExp(`^failed to authorize prompt-optimization lifecycle control action 'resume': failed to read rbac policy file ${target}: the path is ${kind}, not a regular file$`));
     expect(describeTree(stateDir)).toEqual(before);
   });
 

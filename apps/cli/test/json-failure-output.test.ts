@@ -58,7 +58,7 @@ describe('a path that does not exist: exit 1 naming it, nothing created', () => 
 describe('--json failures: stdout empty, one line on stderr', () => {
   const jsonSpellings = ['--json', '--json=true', '--prompt-optimization-control-json'];
   const cases: Array<{ name: string; status: number; args: () => string[]; setup?: () => (() => void) | void; message: RegExp }> = [
-    { name: 'usage: bad boolean spelling', status: 2, args: () => ['resume', '--dry-run=yes'], message: /boolean flag --dry-run/ },
+    { name: 'usage: bad boolean spelling', status: 2, args: () => ['resume', '--dry-run=yes'], message: /^--dry-run does not take the value 'yes'/ },
     { name: 'usage: unknown flag', status: 2, args: () => ['status', '--bogus'], message: /^Unknown argument/ },
     { name: 'usage: no action', status: 2, args: () => [], message: /^no control action given/ },
     {

@@ -14,7 +14,20 @@ import {
   writeStateDir,
 } from './state-dir-fixture.js';
 
-const BLOB = path.join(APP_DIR, 'dist', `tau-po-${process.version}-${process.platform}-${process.arch}.blob`);
+/** The blob dist/snapshots holds for the Node running the tests (build-before-tests makes sure there is one). */
+function packageSnapshotBlob(distDir: string): string | undefined {
+  const root = path.join(distDir, 'snapshots');
+  for (const key of fs.existsSync(root) ? fs.readdirSync(root) : []) {
+    for (const entry of fs.readdirSync(path.join(root, key))) {
+      const node = fs.statSync(path.join(root, key, entry, 'node'), { throwIfNoEntry: false });
+      const running = fs.statSync(process.execPath);
+      if (!entry.startsWith('.') && node?.ino === running.ino && node.dev === running.dev) return path.join(root, key, entry, 'tau-po.blob');
+    }
+  }
+  return undefined;
+}
+
+const BLOB = packageSnapshotBlob(path.join(APP_DIR, 'dist')) ?? 'no snapshot in dist/snapshots';
 
 let workDir: string;
 let stateDir: string;
@@ -27,6 +40,10 @@ beforeEach(() => {
 
 afterEach(() => removeCliWorkspace(workDir));
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 const control = (action: string) => [action, '--state-dir', stateDir, '--rbac-policy', policyPath, '--principal', 'local:rl-operator'];
 
 describe('launcher', () => {
@@ -34,7 +51,7 @@ describe('launcher', () => {
     expect(fs.existsSync(BLOB)).toBe(true);
     const traced = runTauPo(control('status'), { command: 'sh', commandArgs: ['-x', TAU_PO] });
     expect(traced.status).toBe(0);
-    expect(traced.stderr).toContain(`exec ${fs.realpathSync(process.execPath)} --snapshot-blob ${BLOB} -- status`);
+    expect(traced.stderr).toMatch(new RegExp(`exec \\S+ --snapshot-blob ${escapeRegExp(BLOB)} -- status`));
   });
 
   it('gives the same output, errors and exit statuses from the snapshot as from the plain bundle', () => {

@@ -142,7 +142,7 @@ describe('tau-po serve', () => {
     expect(lastRow.auth).toMatch(/^token:[0-9a-f]{12}$/);
     const verify = runTauPo(['audit', 'verify', '--state-dir', stateDir]);
     expect(verify.status, verify.stdout).toBe(0);
-  });
+  }, 90_000);
 
   it('a request during a local command gets 409 (exit 5 in the body)', async () => {
     writeLongAuditLog(400_000);

@@ -127,6 +127,19 @@ describe("Tau's spelling", () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ action: 'resume', state_dir: 'state', recovery_checkpoint_source: 'primary' });
     expect(fs.existsSync(path.join(workDir, 'state/recovery-report.json'))).toBe(true);
   });
+
+  it('works through the root script `pnpm tau-po` (the package is now @tau/cli), from the directory pnpm was started in', () => {
+    crashedStateDir(path.join(workDir, 'state'));
+    writeRbacPolicy(path.join(workDir, 'rbac.json'));
+    const workspace = path.resolve(APP_DIR, '..', '..');
+    const run = spawnSync(
+      'pnpm',
+      ['--silent', '--dir', workspace, 'tau-po', 'resume', '--state-dir', 'state', '--rbac-policy', 'rbac.json', '--principal', 'local:rl-operator', '--json'],
+      { cwd: workDir, env: baseEnv(), encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ action: 'resume', state_dir: 'state', recovery_checkpoint_source: 'primary' });
+  });
 });
 
 describe('resume --dry-run', () => {

@@ -9,4 +9,9 @@ describe('tauPoChildEnvironment', () => {
     );
     expect(env).toEqual({ PATH: '/bin', TAU_PO_FAILPOINT: 'torn@2' });
   });
+
+  it('drops client mode variables, so a drill never talks to a server by accident', () => {
+    const env = tauPoChildEnvironment({ PATH: '/bin', TAU_PO_SERVER: 'https://h', TAU_PO_TOKEN: 't', TAU_PO_TOKEN_FILE: 'f', TAU_PO_RUN: 'r' });
+    expect(env).toEqual({ PATH: '/bin' });
+  });
 });

@@ -60,7 +60,8 @@ interface IssuedCommand {
   readonly run: TauPoRun;
 }
 
-function commandArgs(action: MutatingAction, scenario: WrittenScenario): string[] {
+/** The CLI arguments of one operator command against a scenario. */
+export function cliCommandArgs(action: MutatingAction, scenario: WrittenScenario): string[] {
   const flags = scenarioFlags(scenario.stateDir, scenario.policyPath, OPERATOR_PRINCIPAL);
   return action === 'rollback' ? ['rollback', join(scenario.stateDir, FALLBACK_CHECKPOINT_FILE), ...flags] : [action, ...flags];
 }
@@ -159,7 +160,7 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
     planOperatorCommands(seed, operators, total).map(async (commands) => {
       for (const command of commands) {
         await sleep(command.jitterMs);
-        issued.push({ action: command.action, run: await runTauPo(options.binary, commandArgs(command.action, scenario)) });
+        issued.push({ action: command.action, run: await runTauPo(options.binary, cliCommandArgs(command.action, scenario)) });
       }
     }),
   );

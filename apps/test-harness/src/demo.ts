@@ -15,6 +15,31 @@ function quoteForShell(arg: string): string {
 }
 
 /**
+ * The demo's last words: a token (in a token store beside the scenario) and the
+ * command that serves the scenario's state dir with the dashboard. False when
+ * the token could not be made.
+ */
+async function printDashboardInvitation(binary: TauPoBinary, scenario: { root: string; stateDir: string; policyPath: string }, print: DemoOutput): Promise<boolean> {
+  const tokenStore = join(scenario.root, 'control-tokens.json');
+  const created = await runTauPo(binary, ['token', 'create', '--principal', OPERATOR_PRINCIPAL, '--label', 'demo', '--token-store', tokenStore]);
+  const token = created.stdout.trim();
+  if (created.exitCode !== 0 || token === '') {
+    print(`\n(could not create a dashboard token: ${describeRunEnd(created)}: ${created.stderr.trim()})\n`);
+    return false;
+  }
+  const serve = ['serve', '--listen', DEMO_LISTEN, '--state-dir', scenario.stateDir, '--rbac-policy', scenario.policyPath, '--token-store', tokenStore];
+  print(
+    `\nSee it in the dashboard: serve the state dir, open http://${DEMO_LISTEN}/ and sign in as ${OPERATOR_PRINCIPAL}\n` +
+      `  ${binary.path} ${serve.map(quoteForShell).join(' ')}\n` +
+      `Access token:\n  ${token}\n`,
+  );
+  return true;
+}
+
+/** Where the demo's serve command listens (loopback only). */
+const DEMO_LISTEN = '127.0.0.1:7433';
+
+/**
  * The newcomer's tour: a run crashed and its newest checkpoint is corrupt;
  * `doctor` says what it sees, `resume` recovers from the fallback, and the
  * recovery report and audit timeline explain what happened. Returns the exit
@@ -63,7 +88,8 @@ export async function runDemo(binary: TauPoBinary, print: DemoOutput = (text) =>
     );
   }
   print(`\nTry it yourself: the scenario is still at ${scenario.root}\n  ${binary.path} status ${flags.map(quoteForShell).join(' ')}\n`);
-  const ok = doctor.exitCode !== null && resume.exitCode === 0 && reportOk && timeline.exitCode === 0;
+  const dashboard = await printDashboardInvitation(binary, scenario, print);
+  const ok = doctor.exitCode !== null && resume.exitCode === 0 && reportOk && timeline.exitCode === 0 && dashboard;
   if (!ok) print('\nThe demo did not go as documented (see the exit statuses above).\n');
   return ok ? 0 : 1;
 }

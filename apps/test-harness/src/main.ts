@@ -8,6 +8,10 @@ import { ByteSizeError, parseByteSize } from './byte-size.js';
 import { runConcurrency } from './concurrency.js';
 import { runDemo } from './demo.js';
 import { runDrill } from './drill.js';
+import { runServerConcurrency } from './server-concurrency.js';
+import { AUTOCANNON_VERSION } from './autocannon-run.js';
+import { renderServerBenchTable, runServerBench } from './server-bench.js';
+import { renderServerDrillSummary, runServerCrashDrill } from './server-crash-drill.js';
 import { DRILL_COMMANDS, type DrillCommand } from './drill-plan.js';
 import { renderDrillJson, renderDrillMarkdown, renderDrillSummary } from './drill-report.js';
 import { DEFAULT_FUZZ_CASES, renderFuzzSummary, runFuzz } from './fuzz.js';
@@ -23,8 +27,11 @@ const USAGE = `tau-po-harness: proves tau-po's safety claims against the real CL
   tau-po-harness demo
   tau-po-harness drill [--out DIR] [--parallel 2] [--command pause ...]
   tau-po-harness concurrency [--operators 8] [--commands 200] [--seed 1]
+  tau-po-harness server-drill [--trials 6] [--seed 1]           (SIGKILL tau-po serve mid-command)
+  tau-po-harness server-concurrency [--clients 32] [--requests 50] [--seed 1]
   tau-po-harness fuzz [--cases ${DEFAULT_FUZZ_CASES}] [--seed 7] [--parallel 2] [--out DIR]
-  tau-po-harness bench [--out DIR] [--runs 20] [--rows 1000000] [--sizes 300MB,1GB]
+  tau-po-harness bench [--out DIR] [--runs 20] [--rows 1000000] [--sizes 300MB,1GB]   (then the server table)
+  tau-po-harness server-bench [--runs 20]
 
 Every command but scenario runs the CLI named by apps/cli/package.json "bin"
 (override: --cli PATH or TAU_PO_BIN). Exit status: 0 all checks passed,
@@ -49,12 +56,19 @@ const OPTIONS = {
   cases: { type: 'string' },
   runs: { type: 'string' },
   cli: { type: 'string' },
+  trials: { type: 'string' },
+  clients: { type: 'string' },
+  requests: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-function positiveInteger(values: Values, name: 'rows' | 'parallel' | 'operators' | 'commands' | 'seed' | 'cases' | 'runs', fallback: number): number {
+function positiveInteger(
+  values: Values,
+  name: 'rows' | 'parallel' | 'operators' | 'commands' | 'seed' | 'cases' | 'runs' | 'trials' | 'clients' | 'requests',
+  fallback: number,
+): number {
   const text = values[name];
   if (text === undefined) return fallback;
   const value = Number(text.replace(/_/g, ''));
@@ -142,6 +156,33 @@ async function concurrencyCommand(values: Values): Promise<number> {
   return result.passed ? 0 : 1;
 }
 
+async function serverDrillCommand(values: Values): Promise<number> {
+  const result = await runServerCrashDrill({
+    binary: binaryFrom(values),
+    trials: positiveInteger(values, 'trials', 6),
+    seed: positiveInteger(values, 'seed', 1),
+  });
+  console.log(renderServerDrillSummary(result));
+  return result.passed ? 0 : 1;
+}
+
+async function serverConcurrencyCommand(values: Values): Promise<number> {
+  const result = await runServerConcurrency({
+    binary: binaryFrom(values),
+    clients: positiveInteger(values, 'clients', 32),
+    requestsPerClient: positiveInteger(values, 'requests', 50),
+    seed: positiveInteger(values, 'seed', 1),
+  });
+  console.log(
+    `server concurrency: ${result.operators} HTTP clients + 2 local CLI operators, ${result.commands} commands (seed ${result.seed}): ` +
+      `${result.succeeded} succeeded, ${result.busy} busy (409 / exit 5); audit rows added ${result.rowsAdded}; ${(result.wallMs / 1000).toFixed(1)} s`,
+  );
+  for (const violation of result.violations) console.log(`  ${violation.check}: ${violation.detail}`);
+  if (result.keptDir !== null) console.log(`  state dir kept at ${result.keptDir}`);
+  console.log(result.passed ? 'every 2xx is one audit row; every other answer 409; chain verifies' : 'FAILED');
+  return result.passed ? 0 : 1;
+}
+
 async function fuzzCommand(values: Values): Promise<number> {
   const result = await runFuzz({
     binary: binaryFrom(values),
@@ -169,7 +210,20 @@ async function benchCommand(values: Values): Promise<number> {
   });
   console.log(renderBenchTable(rows));
   console.log(`results: ${writeBenchResults(rows, outDirFrom(values, 'tau-po-bench-results-'))}`);
-  return rows.every((row) => row.exitCode === 0) ? 0 : 1;
+  const serverExit = await serverBenchCommand(values);
+  return rows.every((row) => row.exitCode === 0) && serverExit === 0 ? 0 : 1;
+}
+
+/** The control server's table (issue 15); exit 1 only when a measurement failed, never for a missed goal. */
+async function serverBenchCommand(values: Values): Promise<number> {
+  const rows = await runServerBench({
+    binary: binaryFrom(values),
+    coldStartRuns: positiveInteger(values, 'runs', 20),
+    onRow: (row) => console.error(`measured: ${row.measurement}`),
+  });
+  console.log(`\ncontrol server (tau-po serve on 127.0.0.1, autocannon ${AUTOCANNON_VERSION}):`);
+  console.log(renderServerBenchTable(rows));
+  return 0;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -191,8 +245,14 @@ async function main(argv: readonly string[]): Promise<number> {
       return concurrencyCommand(values);
     case 'fuzz':
       return fuzzCommand(values);
+    case 'server-drill':
+      return serverDrillCommand(values);
+    case 'server-concurrency':
+      return serverConcurrencyCommand(values);
     case 'bench':
       return benchCommand(values);
+    case 'server-bench':
+      return serverBenchCommand(values);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(subcommand)}`);
   }

@@ -24,10 +24,10 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** Where the `cli` package lives, found the way node finds the harness's dependency. */
+/** Where the `@tau/cli` package lives, found the way node finds the harness's dependency. */
 function cliPackageJsonPath(): string {
   const require = createRequire(import.meta.url);
-  return require.resolve('cli/package.json');
+  return require.resolve('@tau/cli/package.json');
 }
 
 /** The `tau-po` entry of a package.json `bin` field (a string bin counts too). */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { appendLineDurably } from '@tau/durable-fs';
-import { serializeAuditRow, type AppendableAuditRow, type AuditHead } from '@tau/schemas';
+import { openRegularFile, serializeAuditRow, type AppendableAuditRow, type AuditHead } from '@tau/schemas';
 import { AuditAppendError } from './audit-log-errors.js';
 import { locateLogTail } from './audit-log-tail.js';
 import { localHostName, localOsUser } from './local-identity.js';
@@ -10,7 +10,7 @@ import { rowSha256Hex } from './row-hash.js';
 function assertNoTornTail(filePath: string): number {
   let fd: number;
   try {
-    fd = fs.openSync(filePath, 'r');
+    fd = openRegularFile(filePath).fd;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw error;

@@ -3,6 +3,7 @@
 // Lines end at `\n`; a `\r` right before it is dropped too, as Rust's
 // `str::lines` (Tau's reader) does. Bytes after the last `\n` are a torn tail.
 import fs from 'node:fs';
+import { openRegularFile } from '@tau/schemas';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -122,10 +123,13 @@ export class AuditLogLines {
   }
 }
 
-/** Opens `filePath` for reading; undefined when it does not exist (an empty log). */
+/**
+ * Opens `filePath` for reading (non-blocking, a regular file only: a FIFO or
+ * device there is `NotRegularFileError`); undefined when it does not exist (an empty log).
+ */
 export function openAuditLogIfPresent(filePath: string): number | undefined {
   try {
-    return fs.openSync(filePath, 'r');
+    return openRegularFile(filePath).fd;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

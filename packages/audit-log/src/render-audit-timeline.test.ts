@@ -44,4 +44,19 @@ describe('shouldUseColor', () => {
     expect(shouldUseColor({ isTTY: true, env: { NO_COLOR: '' } })).toBe(true);
     expect(shouldUseColor({ isTTY: true, env: { TERM: 'dumb' } })).toBe(false);
   });
+
+  it.each([
+    ['1', true],
+    ['true', true],
+    ['', true],
+    ['3', true],
+    ['0', false],
+    ['false', false],
+  ])('FORCE_COLOR=%j decides before the terminal, NO_COLOR and TERM', (force, expected) => {
+    for (const isTTY of [true, false, undefined]) {
+      for (const env of [{}, { NO_COLOR: '1' }, { TERM: 'dumb' }]) {
+        expect(shouldUseColor({ isTTY, env: { ...env, FORCE_COLOR: force } })).toBe(expected);
+      }
+    }
+  });
 });

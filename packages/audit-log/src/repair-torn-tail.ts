@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { replaceFileAtomically, truncateFileDurably } from '@tau/durable-fs';
+import { openRegularFile, readRegularFile } from '@tau/schemas';
 import { AuditRepairError } from './audit-log-errors.js';
 import { locateLogTail } from './audit-log-tail.js';
 import { readBytesAt } from './read-bytes-at.js';
@@ -35,7 +36,8 @@ function findQuarantineWithBytes(dir: string, quarantineNames: string[], tail: B
     const candidate = path.join(dir, name);
     try {
       if (fs.statSync(candidate).size !== tail.length) continue;
-      if (fs.readFileSync(candidate).equals(tail)) return candidate;
+      // Bounded by the tail's own length: a quarantine that grew is not a match.
+      if (readRegularFile(candidate, { maxBytes: tail.length }).equals(tail)) return candidate;
     } catch {
       // Vanished or unreadable: not a match.
     }
@@ -56,7 +58,7 @@ export function repairTornTail(filePath: string, now: () => number = Date.now): 
   try {
     let fd: number;
     try {
-      fd = fs.openSync(filePath, 'r');
+      fd = openRegularFile(filePath).fd;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;

@@ -128,7 +128,7 @@ describe('loadCheckpoint', () => {
   it('refuses a directory where the file should be', () => {
     const target = path.join(dir, 'policy-checkpoint.json');
     fs.mkdirSync(target);
-    expect(formatErrorChain(loadError(target))).toBe(`read checkpoint ${target}: a directory, not a checkpoint file`);
+    expect(formatErrorChain(loadError(target))).toBe(`read checkpoint ${target}: the path is a directory, not a regular file`);
   });
 
   it('reports a missing file as a read failure', () => {
@@ -150,7 +150,7 @@ describe('loadCheckpoint', () => {
   it('refuses a FIFO without hanging', () => {
     const fifo = path.join(dir, 'fifo.json');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-    expect(formatErrorChain(loadError(fifo))).toBe(`read checkpoint ${fifo}: a FIFO, not a checkpoint file`);
+    expect(formatErrorChain(loadError(fifo))).toBe(`read checkpoint ${fifo}: the path is a FIFO, not a regular file`);
   });
 });
 

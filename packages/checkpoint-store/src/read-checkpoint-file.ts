@@ -3,6 +3,7 @@
 // wanted). Decides nothing about Tau's rules; see checkpoint-validation.ts.
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
+import { openRegularFile, readRegularFileIfExists } from '@tau/schemas';
 import { locateOffsetInBytes, locateOffsetInFile, type ByteLocation } from './byte-location.js';
 import { digestSidecarPath, parseDigestSidecar } from './checkpoint-digest.js';
 import { CheckpointLoadError } from './checkpoint-errors.js';
@@ -31,34 +32,19 @@ export interface CheckpointFileFacts {
   readonly sidecarDigests: readonly string[] | undefined;
 }
 
-function describeFileType(stats: fs.Stats): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  return 'not a regular file';
-}
-
-function openRegularFile(path: string): { fd: number; size: number } {
-  // O_NONBLOCK: opening a FIFO must not hang; it changes nothing for regular files.
-  const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  try {
-    const stats = fs.fstatSync(fd);
-    if (!stats.isFile()) throw new Error(`${describeFileType(stats)}, not a checkpoint file`);
-    return { fd, size: stats.size };
-  } catch (error) {
-    fs.closeSync(fd);
-    throw error;
-  }
+function openCheckpointFile(path: string): { fd: number; size: number } {
+  const { fd, stats } = openRegularFile(path);
+  return { fd, size: stats.size };
 }
 
 function readSidecar(path: string): string[] | undefined {
   const sidecarPath = digestSidecarPath(path);
   let text: string;
   try {
-    text = fs.readFileSync(sidecarPath, 'utf8');
+    const bytes = readRegularFileIfExists(sidecarPath);
+    if (bytes === undefined) return undefined;
+    text = bytes.toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new CheckpointLoadError(`read checkpoint digest ${sidecarPath}`, { cause: error });
   }
   try {
@@ -127,7 +113,7 @@ function readChunk(fd: number, chunk: Buffer): number {
 export function readCheckpointFile(path: string, options: { alwaysHash: boolean }): CheckpointFileFacts {
   let opened: { fd: number; size: number };
   try {
-    opened = openRegularFile(path);
+    opened = openCheckpointFile(path);
   } catch (cause) {
     throw new CheckpointLoadError(`read checkpoint ${path}`, { cause });
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { readRegularFileIfExists } from '@tau/schemas';
 import path from 'node:path';
 import { fsyncDirectory, replaceFileAtomically } from '@tau/durable-fs';
 import {
@@ -40,9 +41,10 @@ type ExistingSidecar = { readonly digests: string[] } | 'absent' | 'unusable';
 function readExistingSidecar(sidecarPath: string): ExistingSidecar {
   let text: string;
   try {
-    text = fs.readFileSync(sidecarPath, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+    const bytes = readRegularFileIfExists(sidecarPath);
+    if (bytes === undefined) return 'absent';
+    text = bytes.toString('utf8');
+  } catch {
     return 'unusable';
   }
   try {

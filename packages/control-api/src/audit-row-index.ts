@@ -7,7 +7,7 @@
 // always starts at the beginning.
 import fs from 'node:fs';
 import { isBlankAuditLine } from '@tau/audit-log';
-import { parseJsonStrict, type ApiAuditPageRow } from '@tau/schemas';
+import { openRegularFile, parseJsonStrict, type ApiAuditPageRow } from '@tau/schemas';
 
 /** Every this many rows, the index records where a row starts. */
 export const AUDIT_INDEX_STRIDE = 1024;
@@ -73,7 +73,7 @@ export class AuditRowIndex {
   refresh(): void {
     let fd: number;
     try {
-      fd = fs.openSync(this.filePath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      fd = openRegularFile(this.filePath).fd;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         this.reset(undefined);
@@ -122,7 +122,7 @@ export class AuditRowIndex {
     if (first > last) return [];
     const mark = this.marks[Math.floor((first - 1) / AUDIT_INDEX_STRIDE)]!;
     const rows: ApiAuditPageRow[] = [];
-    const fd = fs.openSync(this.filePath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const fd = openRegularFile(this.filePath).fd;
     try {
       const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
       let row = Math.floor((first - 1) / AUDIT_INDEX_STRIDE) * AUDIT_INDEX_STRIDE;

@@ -50,6 +50,16 @@ export async function buildControlServer(options: ControlServerOptions): Promise
   const runs = new Map<string, ServedRun>(
     options.runs.map((run) => [run.name, { ...run, auditIndex: new AuditRowIndex(stateDirPaths(run.stateDir).controlAudit) }]),
   );
+  // Index each run's audit log now, not on the first page asked for: at a million rows that
+  // is seconds the first dashboard sign-in would otherwise wait. A log that cannot be read
+  // is reported by the route that reads it.
+  for (const run of runs.values()) {
+    try {
+      run.auditIndex.refresh();
+    } catch {
+      // The audit routes answer with the error.
+    }
+  }
   const context: ServerContext = {
     runs,
     tokens: new TokenStoreView(options.tokenStorePath),
@@ -82,7 +92,9 @@ export async function buildControlServer(options: ControlServerOptions): Promise
 
   installZodCompilers(app);
   // Security headers on every answer (errors and 404s too). CORS stays off: no Access-Control-* header is ever sent.
-  await app.register(helmet, { global: true });
+  // Without upgrade-insecure-requests: behind `--insecure-http` a browser would otherwise
+  // rewrite the dashboard's asset URLs to https and load nothing.
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   installAuthentication(app, context);
   installRequestBodyTimeout(app, requestTimeoutMs);
 

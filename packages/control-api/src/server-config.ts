@@ -1,8 +1,7 @@
 // What `tau-po serve` serves: the runs (name, state directory, RBAC policy),
 // from `--config <file>` or a lone `--state-dir` (the run `default`).
-import fs from 'node:fs';
 import * as z from 'zod/mini';
-import { apiRunNameSchema, parseJsonStrict } from '@tau/schemas';
+import { apiRunNameSchema, parseJsonStrict, readRegularFile } from '@tau/schemas';
 
 /** One run as the config file names it. */
 export const serverRunConfigSchema = z.strictObject({
@@ -40,15 +39,7 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 export function readServerConfigFile(filePath: string): ControlServerRun[] {
   let text: string;
   try {
-    const fd = fs.openSync(filePath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    try {
-      const stat = fs.fstatSync(fd);
-      if (!stat.isFile()) throw new Error('not a regular file');
-      if (stat.size > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
-      text = fs.readFileSync(fd, 'utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
+    text = readRegularFile(filePath, { maxBytes: MAX_CONFIG_BYTES }).toString('utf8');
   } catch (cause) {
     throw new ServerConfigError(`failed to read server config '${filePath}'`, { cause });
   }

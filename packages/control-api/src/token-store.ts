@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import { replaceFileAtomically } from '@tau/durable-fs';
-import { parseJsonStrict } from '@tau/schemas';
+import { parseJsonStrict, readRegularFileIfExists } from '@tau/schemas';
 import { hashTokenSecret, mintToken, parsePresentedToken, secretMatches, TOKEN_ID_PATTERN } from './token-secret.js';
 
 /** Where `tau-po serve` and `tau-po token` keep tokens unless told otherwise. */
@@ -52,24 +52,11 @@ export class UnknownTokenError extends Error {
 export function readTokenStore(storePath: string): ControlTokenStore {
   let text: string;
   try {
-    const fd = fs.openSync(storePath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-    try {
-      const stat = fs.fstatSync(fd);
-      if (!stat.isFile()) throw new Error('not a regular file');
-      if (stat.size > MAX_TOKEN_STORE_BYTES) throw new Error(`larger than ${MAX_TOKEN_STORE_BYTES} bytes`);
-      const buffer = Buffer.alloc(stat.size);
-      let offset = 0;
-      while (offset < buffer.length) {
-        const read = fs.readSync(fd, buffer, offset, buffer.length - offset, offset);
-        if (read === 0) break;
-        offset += read;
-      }
-      text = buffer.toString('utf8', 0, offset);
-    } finally {
-      fs.closeSync(fd);
-    }
+    // noFollow: the store holds secrets' hashes; a link there could redirect its replacement.
+    const bytes = readRegularFileIfExists(storePath, { noFollow: true, maxBytes: MAX_TOKEN_STORE_BYTES });
+    if (bytes === undefined) return { schema_version: 1, tokens: [] };
+    text = bytes.toString('utf8');
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { schema_version: 1, tokens: [] };
     throw new TokenStoreError(`failed to read token store '${storePath}'`, { cause });
   }
   try {

@@ -25,7 +25,14 @@ function openForAppend(filePath: string): { fd: number; created: boolean } {
     }
   }
   // No O_CREAT: a symlink that dangles by now fails instead of creating the file it names.
-  const fd = fs.openSync(filePath, O_WRONLY | O_APPEND);
+  // O_NONBLOCK: opening a FIFO for writing must fail (ENXIO) or return, never wait for a reader.
+  let fd: number;
+  try {
+    fd = fs.openSync(filePath, O_WRONLY | O_APPEND | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENXIO') throw new Error('it is a FIFO or socket, not a regular file', { cause: error });
+    throw error;
+  }
   if (!fs.fstatSync(fd).isFile()) {
     fs.closeSync(fd);
     throw new Error('it is no longer a regular file');

@@ -9,7 +9,7 @@ export type { FileContent } from './file-content.js';
 export { appendLineDurably } from './durable-append.js';
 /** Whether a write to a path can succeed (nothing, a regular file, or a link to one), observed and decided apart. */
 export { observeWriteTarget, writeTargetProblem, type WriteTargetObservation } from './write-target.js';
-export type { FileKind } from './file-kind.js';
+export type { FileKind } from '@tau/schemas';
 export { truncateFileDurably } from './durable-truncate.js';
 export { renameFileDurably } from './durable-rename.js';
 export { ensureDirectory, fsyncDirectory } from './directory.js';

@@ -1,4 +1,4 @@
-import { describeFileKind, type FileKind } from './file-kind.js';
+import { describeFileKind, type FileKind } from '@tau/schemas';
 import { printableLockText } from './lock-holder.js';
 
 /** What is at a lock path that is not a regular file: its kind, and for a link its text and whether it dangles. */

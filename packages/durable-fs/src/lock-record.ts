@@ -1,5 +1,6 @@
-// What a state-directory lock file says. Pure. Hand-parsed rather than with
-// zod: this package has no dependencies, and the record is eight flat fields.
+// What a state-directory lock file says. Pure. Hand-checked rather than with
+// a zod schema: the record is eight flat fields, read on every command.
+import { parseJsonStrict } from '@tau/schemas';
 
 /** The JSON content of `<dir>/.tau-po.lock`. */
 export interface LockRecord {
@@ -39,7 +40,8 @@ function isNonNegativeSafeInteger(value: unknown): value is number {
 export function parseLockRecord(text: string): LockRecord | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Strict: a key given twice (`"pid": 1, "pid": 2`) is not a record we wrote, so not one to trust.
+    value = parseJsonStrict(text);
   } catch {
     return undefined;
   }

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DurableFsError } from './durable-fs-error.js';
-import { fileKindOf } from './file-kind.js';
+import { fileKindOf } from '@tau/schemas';
 import { describeLockHolder, type LockHolder } from './lock-holder.js';
 import { judgeLockHolder, type LockJudgement, type LockObserver } from './lock-holder-judgement.js';
 import { LockPathNotAFileError } from './lock-path-error.js';

@@ -3,7 +3,7 @@
 // decision are apart so that a caller can check every file a command will
 // write, all before the first write, with the very rule the writes enforce.
 import fs from 'node:fs';
-import { describeFileKind, fileKindOf, type FileKind } from './file-kind.js';
+import { describeFileKind, fileKindOf, type FileKind } from '@tau/schemas';
 
 /** What is at a path a write is aimed at, as `lstat` and (through a link) `stat` see it. */
 export interface WriteTargetObservation {

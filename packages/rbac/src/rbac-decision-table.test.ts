@@ -142,7 +142,7 @@ const CASES: Case[] = [
   { fixture: 'everyone', principal: 'admin', action: 'control:rl:pause', expected: allow('admin', '*') },
   { fixture: 'everyone', principal: 'admin', action: 'control:rl:rollback', expected: deny('admin', 'control:rl:rollback') },
   // files that are not a policy: an error naming the path, never a decision.
-  { fixture: 'directory', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^failed to read rbac policy file .*directory\.json: the path is a directory, not a policy file$/ } },
+  { fixture: 'directory', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^failed to read rbac policy file .*directory\.json: the path is a directory, not a regular file$/ } },
   { fixture: 'invalid-json', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^failed to parse rbac policy file .*invalid-json\.json: / } },
   { fixture: 'empty-file', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^failed to parse rbac policy file .*empty-file\.json: / } },
   { fixture: 'duplicate-principal', principal: 'local:alice', action: 'control:rl:status', expected: { error: /^duplicate rbac principal binding 'local:alice'; merge roles into one binding$/ } },

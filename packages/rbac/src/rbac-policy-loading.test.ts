@@ -102,7 +102,7 @@ describe('loadRbacPolicy with an unusable path', () => {
     const path = join(directory, 'rbac.json');
     mkdirSync(path);
     const failure = await loadFailure(path);
-    expect(formatErrorChain(failure)).toBe(`failed to read rbac policy file ${path}: the path is a directory, not a policy file`);
+    expect(formatErrorChain(failure)).toBe(`failed to read rbac policy file ${path}: the path is a directory, not a regular file`);
   });
 
   it('rejects a dangling symbolic link instead of calling the policy missing', async () => {

@@ -1,5 +1,12 @@
 import fs from 'node:fs';
-import { ArtifactParseError, UnsupportedSchemaVersionError, parseRbacPolicy, type RbacPolicy } from '@tau/schemas';
+import {
+  ArtifactParseError,
+  SMALL_FILE_MAX_BYTES,
+  UnsupportedSchemaVersionError,
+  parseRbacPolicy,
+  readRegularFile,
+  type RbacPolicy,
+} from '@tau/schemas';
 import { buildMissingPolicyAuthorizer, buildRbacAuthorizer, type RbacAuthorizer } from './rbac-authorizer.js';
 import { RbacPolicyError, RbacPolicyRuleError } from './rbac-policy-errors.js';
 
@@ -21,38 +28,12 @@ export async function loadRbacPolicy(policyPath: string): Promise<RbacAuthorizer
 }
 
 /** A policy larger than this is refused unread: no command's memory grows with a hostile file. */
-export const MAX_POLICY_FILE_BYTES = 16 * 1024 * 1024;
-
-// O_NONBLOCK: opening a FIFO must not hang; fstat then refuses anything that is not a regular file.
-function readRegularFileBounded(policyPath: string): Buffer {
-  const fd = fs.openSync(policyPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  try {
-    const stats = fs.fstatSync(fd);
-    if (stats.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    if (!stats.isFile()) {
-      const kind = stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
-      throw Object.assign(new Error(`the path is ${kind}, not a policy file`), { code: 'ENOTREGULAR' });
-    }
-    if (stats.size > MAX_POLICY_FILE_BYTES) {
-      throw Object.assign(new Error(`the file is ${stats.size} bytes, above the ${MAX_POLICY_FILE_BYTES}-byte cap for a policy file`), { code: 'ETOOBIG' });
-    }
-    const bytes = Buffer.alloc(stats.size);
-    let filled = 0;
-    while (filled < bytes.length) {
-      const read = fs.readSync(fd, bytes, filled, bytes.length - filled, null);
-      if (read === 0) break;
-      filled += read;
-    }
-    return bytes.subarray(0, filled);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
+export const MAX_POLICY_FILE_BYTES = SMALL_FILE_MAX_BYTES;
 
 function readPolicyText(policyPath: string): string | undefined {
   let bytes: Buffer;
   try {
-    bytes = readRegularFileBounded(policyPath);
+    bytes = readRegularFile(policyPath, { maxBytes: MAX_POLICY_FILE_BYTES });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !isSymbolicLink(policyPath)) return undefined;
@@ -76,15 +57,15 @@ function describeReadFailure(code: string | undefined, error: unknown): unknown 
     case 'ENOENT':
       return new Error('the path is a symbolic link to a file that does not exist');
     case 'EISDIR':
-      return new Error('the path is a directory, not a policy file');
+      return new Error('the path is a directory, not a regular file');
     case 'EACCES':
     case 'EPERM':
       return new Error('permission denied');
     case 'ENOTDIR':
       return new Error('a parent of the path is not a directory');
     case 'ENOTREGULAR':
-    case 'ETOOBIG':
-      return new Error((error as Error).message);
+    case 'ETOOLARGE':
+      return error;
     default:
       return error;
   }

@@ -34,12 +34,12 @@ async function chainOf(policyPath: string): Promise<string> {
 
 describe('policy paths that are not regular files are refused without blocking', () => {
   it.each([
-    ['a FIFO', fifo, 'the path is a FIFO, not a policy file'],
-    ['a symlink to a FIFO', linkToFifo, 'the path is a FIFO, not a policy file'],
-    ['a socket', socketPath, undefined],
-    ['/dev/zero', '/dev/zero', 'the path is a device, not a policy file'],
-    ['a directory', dir, 'the path is a directory, not a policy file'],
-    ['an oversized file', big, `the file is ${MAX_POLICY_FILE_BYTES + 1} bytes, above the ${MAX_POLICY_FILE_BYTES}-byte cap for a policy file`],
+    ['a FIFO', fifo, 'the path is a FIFO, not a regular file'],
+    ['a symlink to a FIFO', linkToFifo, 'the path is a FIFO, not a regular file'],
+    ['a socket', socketPath, 'the path is a socket, not a regular file'],
+    ['/dev/zero', '/dev/zero', 'the path is a character device, not a regular file'],
+    ['a directory', dir, 'the path is a directory, not a regular file'],
+    ['an oversized file', big, `the file is ${MAX_POLICY_FILE_BYTES + 1} bytes, above the ${MAX_POLICY_FILE_BYTES}-byte cap for this file`],
   ])('%s', async (_name, policyPath, detail) => {
     const chain = await chainOf(policyPath);
     expect(chain.startsWith(`failed to read rbac policy file ${policyPath}: `)).toBe(true);

@@ -49,11 +49,18 @@ function describeAccepted(entry: AcceptedHistoryEntry): string[] {
 export function auditVerifyCommand(stateDir: string, options: { json?: boolean } = {}): AuditVerifyOutcome {
   requireExistingStateDir(stateDir);
   const { verification, diagnostics } = verifyStateDirAuditLog(stateDirPaths(stateDir));
-  let text = renderAuditVerification(verification, { json: options.json === true });
-  if (options.json !== true && verification.accepted.length > 0) {
-    text += `\naccepted (audit accept):\n${verification.accepted.flatMap(describeAccepted).join('\n')}`;
-  }
+  const text = options.json === true ? renderAuditVerification(verification, { json: true }) : renderAuditVerifyText(verification);
   return { verification, ok: verification.ok, text, diagnostics };
+}
+
+/**
+ * `audit verify`'s text (pure): @tau/audit-log's rendering, then the accepted
+ * history. Also how a client renders the control API's verify document.
+ */
+export function renderAuditVerifyText(verification: StateDirAuditVerification): string {
+  const text = renderAuditVerification(verification, { json: false });
+  if (verification.accepted.length === 0) return text;
+  return `${text}\naccepted (audit accept):\n${verification.accepted.flatMap(describeAccepted).join('\n')}`;
 }
 
 function* auditRowsOf(filePath: string): Generator<AuditReplayRow> {

@@ -526,9 +526,9 @@ describe('runControlCommand: files it cannot write', () => {
     fs.symlinkSync('/dev/null', stateFile('control-audit.jsonl'));
     const before = treeOf(ws.stateDir);
     const error = await failure('pause');
-    // The head file remembers the committed row the empty "log" lacks: refused before any write is attempted.
+    // Refused when the log is opened for replay, before any write is attempted.
     expect(formatErrorChain(error)).toMatch(
-      /^audit log '.*control-audit\.jsonl' fails verification: truncated: the log has 0 rows and lacks the recorded last row .*run `tau-po audit verify`/,
+      /^failed to read training control audit log '.*control-audit\.jsonl': the path is a character device, not a regular file$/,
     );
     expect(exitCodeForError(error)).toBe(1);
     expect(treeOf(ws.stateDir)).toEqual(before);

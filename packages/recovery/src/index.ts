@@ -93,6 +93,7 @@ export {
   AUDIT_REPAIR_ACTION,
   auditTimelineCommand,
   auditVerifyCommand,
+  renderAuditVerifyText,
   repairAuditLogCommand,
   type AuditRepairOutcome,
   type AuditRepairRequest,
@@ -132,6 +133,7 @@ export { inspectCheckpoint } from './checkpoint-commands.js';
 export { verifyCheckpoint, type CheckpointVerification, type LoadedCheckpoint } from '@tau/checkpoint-store';
 /** `rbac check|whoami`. */
 export {
+  rbacCheckActionKeyOf,
   rbacCheckCommand,
   rbacWhoamiCommand,
   rbacWhoamiReport,

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { renameFileDurably, replaceFileAtomically } from '@tau/durable-fs';
-import { serializeRecoveryReportChunks, type AuditReplayRow, type RecoveryReportToWrite } from '@tau/schemas';
+import { openRegularFile, serializeRecoveryReportChunks, type AuditReplayRow, type RecoveryReportToWrite } from '@tau/schemas';
 import type { StateDirPaths } from './state-dir-paths.js';
 
 /** The audit row key that commits a recovery report. */
@@ -38,7 +38,7 @@ export function installPendingRecoveryReport(paths: StateDirPaths): void {
 
 function sha256OfFile(filePath: string): string {
   const hash = createHash('sha256');
-  const fd = fs.openSync(filePath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  const { fd } = openRegularFile(filePath, { noFollow: true });
   try {
     const buf = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
     for (;;) {

@@ -20,7 +20,13 @@ export interface RbacCheckRequest {
   principal?: string;
 }
 
-function actionKeyOf(action: string): string {
+/**
+ * The action key `rbac check <action>` decides: a control action's name
+ * (`pause`) or its key (`control:rl:pause`), as given. Pure.
+ *
+ * @throws UsageError for anything else.
+ */
+export function rbacCheckActionKeyOf(action: string): string {
   const parsed = controlActionSchema.safeParse(action);
   if (parsed.success) return actionKeyFor(parsed.data);
   if ((Object.values(CONTROL_ACTION_KEYS) as string[]).includes(action)) return action;
@@ -41,7 +47,7 @@ export async function rbacCheckCommand(
   request: RbacCheckRequest,
   env: PrincipalEnvironment = process.env,
 ): Promise<RbacCheckReport> {
-  const actionKey = actionKeyOf(request.action);
+  const actionKey = rbacCheckActionKeyOf(request.action);
   const principal = resolvePrincipal(request.principal, env);
   const authorizer = await loadRbacPolicy(request.rbacPolicyPath);
   return buildRbacCheckReport(principal, actionKey, authorizer.decideSync(principal, actionKey), request.rbacPolicyPath);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type * as z from 'zod/mini';
 import {
   ArtifactParseError,
@@ -9,6 +8,7 @@ import {
   type ArtifactKind,
 } from './artifact-errors.js';
 import { describeFieldProblems, describeZodIssue, fieldProblemsFromIssues } from './field-problems.js';
+import { SMALL_FILE_MAX_BYTES, readRegularFileIfExists } from './regular-file-read.js';
 import { parseJsonStrict } from './strict-json.js';
 
 /** Validates an already-parsed JSON value; the error names each failing field and what was expected. */
@@ -65,15 +65,32 @@ export function parseArtifactText<S extends z.ZodMiniType>(
 // fatal: reject invalid UTF-8 as serde does; ignoreBOM: keep a BOM so the parser can name it.
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** The file's text, or `undefined` when it does not exist; other failures throw `ArtifactReadError`. */
+/**
+ * Largest accepted file per artifact. The recovery report lists one action
+ * per audit row (about 14 bytes a row, pretty-printed), so it outgrows the
+ * small-file cap near a million rows; its cap covers about 18M rows.
+ */
+export const ARTIFACT_MAX_BYTES: Record<ArtifactKind, number> = {
+  control_state: SMALL_FILE_MAX_BYTES,
+  training_status: SMALL_FILE_MAX_BYTES,
+  recovery_report: 256 * 1024 * 1024,
+  rbac_policy: SMALL_FILE_MAX_BYTES,
+  audit_head: SMALL_FILE_MAX_BYTES,
+};
+
+/**
+ * The file's text, or `undefined` when it does not exist. Anything but a
+ * regular file, or a file above its cap, is an `ArtifactReadError` (opened
+ * without blocking, refused unread).
+ */
 export function readArtifactFileText(kind: ArtifactKind, path: string): string | undefined {
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFileIfExists(path, { maxBytes: ARTIFACT_MAX_BYTES[kind] });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ArtifactReadError(kind, path, { cause: error });
   }
+  if (bytes === undefined) return undefined;
   try {
     return utf8Decoder.decode(bytes);
   } catch {

@@ -41,7 +41,19 @@ export {
 export { formatErrorChain } from './error-chain.js';
 export { escapeTerminalText } from './terminal-text.js';
 export { unixMsText } from './unix-time-text.js';
-export { validateJsonValue } from './artifact-codec.js';
+export { describeFileKind, fileKindOf, type FileKind } from './file-kind.js';
+export {
+  SMALL_FILE_MAX_BYTES,
+  FileTooLargeError,
+  NotRegularFileError,
+  openRegularFile,
+  readRegularFile,
+  readRegularFileIfExists,
+  type BoundedReadOptions,
+  type OpenRegularFile,
+  type RegularFileOpenOptions,
+} from './regular-file-read.js';
+export { ARTIFACT_MAX_BYTES, validateJsonValue } from './artifact-codec.js';
 export { auditHeadSchema, type AuditHead } from './audit-head.js';
 export {
   auditHeadFileSchema,

@@ -9,6 +9,13 @@ import { recoveryReportSchema } from './recovery-report.js';
 import { trainingStatusSchema } from './training-status.js';
 import { u64Schema } from './u64.js';
 
+/**
+ * Each schema's `$id`: a URN rather than a URL, because nothing is served at
+ * any address (the files ship in the package, `@tau/schemas/json-schema/*`);
+ * a validator registers a schema under it and `$ref`s resolve against it.
+ */
+export const JSON_SCHEMA_ID_PREFIX = 'urn:tau-po:schema:';
+
 const U64_DESCRIPTION = 'Unsigned 64-bit integer in Tau; values above 2^53-1 are rejected rather than rounded.';
 
 interface ExportedArtifact {
@@ -64,7 +71,7 @@ function exportedArtifacts(): Record<string, ExportedArtifact> {
 }
 
 /**
- * JSON Schema (draft 2020-12) for every artifact, keyed by artifact name
+ * JSON Schema (draft 2020-12, `$id` `urn:tau-po:schema:<name>`) for every artifact, keyed by artifact name
  * (`control-state`, `control-audit-row`, `control-audit-head`, `training-status`, `recovery-report`,
  * `policy-checkpoint`, `rbac-policy`, `control-report`). Generated from the zod
  * schemas on each call; describes what a reader accepts (`io: 'input'`, so
@@ -80,7 +87,7 @@ export function exportJsonSchemas(): Record<string, object> {
       },
     });
     const { $schema, ...body } = generated as Record<string, unknown>;
-    schemas[name] = { $schema, title: artifact.title, description: artifact.description, ...body };
+    schemas[name] = { $schema, $id: `${JSON_SCHEMA_ID_PREFIX}${name}`, title: artifact.title, description: artifact.description, ...body };
   }
   return schemas;
 }

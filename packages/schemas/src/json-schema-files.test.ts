@@ -17,6 +17,13 @@ describe('committed JSON Schema files', () => {
     }
   });
 
+  it('each carry a distinct $id naming their artifact', () => {
+    for (const [name, text] of expected) {
+      const schema = JSON.parse(text) as { $id?: unknown };
+      expect(schema.$id).toBe(`urn:tau-po:schema:${name.replace(/\.schema\.json$/, '')}`);
+    }
+  });
+
   it('are importable through the package exports as @tau/schemas/json-schema/<artifact>.schema.json', () => {
     const require = createRequire(import.meta.url);
     const resolved = require.resolve('@tau/schemas/json-schema/control-state.schema.json');
@@ -41,6 +48,7 @@ describe('exportJsonSchemas', () => {
     for (const schema of Object.values(schemas)) {
       expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
       expect(typeof schema['title']).toBe('string');
+      expect(schema['$id']).toMatch(/^urn:tau-po:schema:[a-z-]+$/);
       expect(schema['additionalProperties']).toEqual({});
     }
   });

@@ -12,7 +12,7 @@ import {
   type ControlServerRun,
 } from '@tau/control-api';
 import { UsageError } from '@tau/recovery';
-import { DEFAULT_RBAC_POLICY_PATH, DEFAULT_STATE_DIR } from '@tau/schemas';
+import { DEFAULT_RBAC_POLICY_PATH, DEFAULT_STATE_DIR, readRegularFile } from '@tau/schemas';
 import { DEFAULT_LISTEN, isLoopbackHost, listenUrl, parseListenAddress } from './listen-address.js';
 import { parseServerCommandOptions, stringOption } from './server-command-options.js';
 
@@ -113,10 +113,7 @@ function planServe(args: readonly string[], env: NodeJS.ProcessEnv, distDir: str
 
 function readPem(filePath: string, what: string): Buffer {
   try {
-    const stat = fs.statSync(filePath);
-    if (!stat.isFile()) throw new Error('not a regular file');
-    if (stat.size > 1024 * 1024) throw new Error('larger than 1 MiB');
-    return fs.readFileSync(filePath);
+    return readRegularFile(filePath, { maxBytes: 1024 * 1024 });
   } catch (cause) {
     throw new Error(`failed to read TLS ${what} '${filePath}'`, { cause });
   }
