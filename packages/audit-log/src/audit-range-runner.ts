@@ -68,6 +68,25 @@ try {
 }
 `;
 
+/**
+ * The parent's Node flags minus resolution conditions: the worker runs built
+ * JavaScript, and a condition such as the tests' `@tau/source` would resolve
+ * its imports to TypeScript sources it cannot load.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < execArgv.length; index += 1) {
+    const arg = execArgv[index] as string;
+    if (arg === '--conditions' || arg === '-C') {
+      index += 1;
+      continue;
+    }
+    if (arg.startsWith('--conditions=') || arg.startsWith('-C=')) continue;
+    kept.push(arg);
+  }
+  return kept;
+}
+
 /** How long a worker may take to start before this thread walks its range itself. */
 const WORKER_START_TIMEOUT_MS = 5000;
 
@@ -77,7 +96,12 @@ export function startRangeScanInWorker(workerPath: string, input: AuditRangeInpu
   const { port1, port2 } = new MessageChannel();
   let worker: Worker | undefined;
   try {
-    worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { input, signal, port: port2, entry: workerPath }, transferList: [port2] });
+    worker = new Worker(WORKER_BOOTSTRAP, {
+      eval: true,
+      execArgv: workerExecArgv(process.execArgv),
+      workerData: { input, signal, port: port2, entry: workerPath },
+      transferList: [port2],
+    });
     // Never keeps the process alive; errors surface as a null summary.
     worker.unref();
     worker.on('error', () => undefined);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { formatErrorChain } from '@tau/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditChainFold, type AuditChainFoldOptions } from './audit-chain-fold.js';
-import { rangeScanInProcess, startRangeScanInWorker } from './audit-range-runner.js';
+import { rangeScanInProcess, startRangeScanInWorker, workerExecArgv } from './audit-range-runner.js';
 import { RECENT_ROWS_KEPT, type AuditRangeInput } from './audit-range-summary.js';
 import { replayAuditLog, type AuditReplaySplit } from './replay-audit-log.js';
 import { rowSha256Hex } from './row-hash.js';
@@ -256,3 +256,14 @@ describe('replayAuditLog split into byte ranges', () => {
   });
 });
 
+
+describe('workerExecArgv', () => {
+  it.each([
+    [['--conditions', '@tau/source', '--max-old-space-size=64'], ['--max-old-space-size=64']],
+    [['--conditions=@tau/source'], []],
+    [['-C', 'x', '-C=y', '--enable-source-maps'], ['--enable-source-maps']],
+    [['--snapshot-blob', 'b'], ['--snapshot-blob', 'b']],
+  ])('%j keeps %j', (execArgv, kept) => {
+    expect(workerExecArgv(execArgv)).toEqual(kept);
+  });
+});
