@@ -11,6 +11,7 @@ import { answerClientError } from './client-error-answer.js';
 import { installZodCompilers } from './api-route-registration.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { AuditRowIndex } from './audit-row-index.js';
+import { StatusDocumentCache } from './status-document-cache.js';
 import { installAuthentication } from './authentication-hook.js';
 import { registerDashboard } from './dashboard-static.js';
 import { errorReplyOf } from './error-replies.js';
@@ -45,10 +46,36 @@ export interface ControlServerOptions {
   eventPollMs?: number;
 }
 
+/** Every file `status` reads (and the directory holding them), for its document cache. */
+function statusInputPaths(run: ControlServerRun): string[] {
+  const paths = stateDirPaths(run.stateDir);
+  return [
+    run.stateDir,
+    paths.controlState,
+    paths.controlAudit,
+    paths.controlAuditHead,
+    paths.trainingStatus,
+    paths.recoveryReport,
+    paths.pendingRecoveryReport,
+    paths.primaryCheckpoint,
+    `${paths.primaryCheckpoint}.sha256`,
+    paths.fallbackCheckpoint,
+    `${paths.fallbackCheckpoint}.sha256`,
+    run.rbacPolicyPath,
+  ];
+}
+
 /** Builds (does not start) a control server. */
 export async function buildControlServer(options: ControlServerOptions): Promise<FastifyInstance> {
   const runs = new Map<string, ServedRun>(
-    options.runs.map((run) => [run.name, { ...run, auditIndex: new AuditRowIndex(stateDirPaths(run.stateDir).controlAudit) }]),
+    options.runs.map((run) => [
+      run.name,
+      {
+        ...run,
+        auditIndex: new AuditRowIndex(stateDirPaths(run.stateDir).controlAudit),
+        statusCache: new StatusDocumentCache({ paths: statusInputPaths(run) }),
+      },
+    ]),
   );
   // Index each run's audit log now, not on the first page asked for: at a million rows that
   // is seconds the first dashboard sign-in would otherwise wait. A log that cannot be read

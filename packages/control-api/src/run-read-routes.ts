@@ -58,12 +58,16 @@ export function registerRunReadRoutes(app: FastifyInstance, context: ServerConte
     const { run, auth } = runOf(request, context);
     const stopTimer = context.metrics.decisionSeconds.startTimer({ action: 'status' });
     try {
-      const outcome = await runControlCommand(
-        { action: 'status', stateDir: run.stateDir, rbacPolicyPath: run.rbacPolicyPath, principal: auth.principal },
-        NO_LOCAL_PRINCIPAL,
+      const document = await run.statusCache.documentFor(auth.principal, async () =>
+        renderControlJsonDocument(
+          await runControlCommand(
+            { action: 'status', stateDir: run.stateDir, rbacPolicyPath: run.rbacPolicyPath, principal: auth.principal },
+            NO_LOCAL_PRINCIPAL,
+          ),
+        ),
       );
       context.metrics.commands.inc({ action: 'status', outcome: 'ok' });
-      return reply.type('application/json; charset=utf-8').send(renderControlJsonDocument(outcome));
+      return reply.type('application/json; charset=utf-8').send(document);
     } finally {
       stopTimer();
     }

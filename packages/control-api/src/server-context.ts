@@ -1,12 +1,15 @@
 import type { AuditRowIndex } from './audit-row-index.js';
 import type { FailedAuthLimiter } from './failed-auth-limiter.js';
 import type { ServerMetrics } from './server-metrics.js';
+import type { StatusDocumentCache } from './status-document-cache.js';
 import type { ControlServerRun } from './server-config.js';
 import type { TokenStoreView } from './token-store.js';
 
 /** One served run and its audit index. */
 export interface ServedRun extends ControlServerRun {
   auditIndex: AuditRowIndex;
+  /** The status document per principal, reused while its input files are unchanged. */
+  statusCache: StatusDocumentCache;
 }
 
 /** What every route plugin shares. */
