@@ -4,6 +4,7 @@
 // fold) is done by the executor.
 import type { AuditChainFoldOptions, AuditFinding, AuditProblemKind, AuditVerification } from '@tau/audit-log';
 import type { AuditHeadFile, ControlState } from '@tau/schemas';
+import { AuditLogUnverifiedError } from './control-errors.js';
 
 /** A finding an operator accepted (`audit accept`), as the head file carries it: kind and line. */
 export type AcceptedFinding = NonNullable<AuditHeadFile['accepted_findings']>[number];
@@ -52,4 +53,20 @@ export function unacceptedProblems(
 ): AuditFinding<AuditProblemKind>[] {
   const keys = new Set(accepted.map(findingKey));
   return verification.problems.filter((problem) => !keys.has(findingKey(problem)));
+}
+
+/**
+ * The one refusal every writer shares: the chain check's verdict, with the
+ * state directory's own findings, may hold no problem that an accept row does
+ * not cover. Throws `AuditLogUnverifiedError` naming the first one.
+ */
+export function refuseUnverifiedAuditLog(
+  verification: AuditVerification,
+  directory: { controlAuditPath: string; controlStatePath: string; controlStatePresent: boolean },
+  accepted: readonly AcceptedFinding[],
+): void {
+  const withDirectory = withStateDirFindings(verification, directory.controlStatePresent, directory.controlStatePath);
+  const refused = unacceptedProblems(withDirectory, accepted);
+  const first = refused[0];
+  if (first !== undefined) throw new AuditLogUnverifiedError(directory.controlAuditPath, first, refused.length);
 }

@@ -30,8 +30,7 @@ import {
 } from '@tau/schemas';
 import { commitAuditRow } from './audit-commit.js';
 import { assertFreeSpace, bytesNeededForCommit } from './free-space-check.js';
-import { chainFoldOptionsFor, unacceptedProblems, withStateDirFindings, type AcceptedFinding } from './audit-integrity.js';
-import { AuditLogUnverifiedError } from './control-errors.js';
+import { chainFoldOptionsFor, refuseUnverifiedAuditLog, type AcceptedFinding } from './audit-integrity.js';
 import {
   RECOVERY_REPORT_DIGEST_KEY,
   installPendingRecoveryReport,
@@ -211,14 +210,11 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
   }
   const acceptedFindings: AcceptedFinding[] = headFile?.accepted_findings ?? [];
   if (chainFold !== undefined && replay !== undefined) {
-    const verification = withStateDirFindings(
+    refuseUnverifiedAuditLog(
       chainFold.finish(paths.controlAudit, replay.torn_tail),
-      snapshot.controlState !== undefined,
-      paths.controlState,
+      { controlAuditPath: paths.controlAudit, controlStatePath: paths.controlState, controlStatePresent: snapshot.controlState !== undefined },
+      acceptedFindings,
     );
-    const refused = unacceptedProblems(verification, acceptedFindings);
-    const first = refused[0];
-    if (first !== undefined) throw new AuditLogUnverifiedError(paths.controlAudit, first, refused.length);
   }
   // Without a replay (status that could not replay, or a log ending at our head) the state on disk is the committed one.
   const reconciled =

@@ -16,8 +16,7 @@ import {
   type LifecycleState,
 } from '@tau/schemas';
 import { commitAuditRow } from './audit-commit.js';
-import { chainFoldOptionsFor, unacceptedProblems, withStateDirFindings, type AcceptedFinding } from './audit-integrity.js';
-import { AuditLogUnverifiedError } from './control-errors.js';
+import { chainFoldOptionsFor, refuseUnverifiedAuditLog, type AcceptedFinding } from './audit-integrity.js';
 import { reconcileControlState } from './control-state-reconcile.js';
 import { MISSING_CONTROL_STATE_LIFECYCLE } from './lifecycle-transition.js';
 import type { StateDirPaths } from './state-dir-paths.js';
@@ -49,15 +48,12 @@ function readCheckedPosition(paths: StateDirPaths): OperatorAuditPosition {
   const headFile = readAuditHeadFile(paths.controlAuditHead);
   const chainFold = new AuditChainFold(chainFoldOptionsFor(headFile, controlState));
   const replay = replayAuditLog(paths.controlAudit, { collectActions: false, chainFold });
-  const verification = withStateDirFindings(
-    chainFold.finish(paths.controlAudit, replay.torn_tail),
-    controlState !== undefined,
-    paths.controlState,
-  );
   const acceptedFindings: AcceptedFinding[] = headFile?.accepted_findings ?? [];
-  const refused = unacceptedProblems(verification, acceptedFindings);
-  const first = refused[0];
-  if (first !== undefined) throw new AuditLogUnverifiedError(paths.controlAudit, first, refused.length);
+  refuseUnverifiedAuditLog(
+    chainFold.finish(paths.controlAudit, replay.torn_tail),
+    { controlAuditPath: paths.controlAudit, controlStatePath: paths.controlState, controlStatePresent: controlState !== undefined },
+    acceptedFindings,
+  );
   const reconciled = reconcileControlState(controlState, replay, headFile);
   return {
     lifecycle: reconciled.state?.lifecycle_state ?? MISSING_CONTROL_STATE_LIFECYCLE,
