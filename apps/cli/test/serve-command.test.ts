@@ -7,6 +7,7 @@ import { STATE_DIR_LOCK_FILE } from '@tau/durable-fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APP_DIR, baseEnv, runTauPo, TAU_PO } from './built-cli.js';
 import { makeTempDir } from './state-dir-fixture.js';
+import { startServeProcess, type ServeProcess } from './serve-process.js';
 
 const OPERATOR = 'ci:operator';
 const POLICY = {
@@ -42,35 +43,10 @@ function createTokenFor(principal: string): string {
   return created.stdout.trim();
 }
 
-interface RunningServer {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function startServe(args: readonly string[]): Promise<RunningServer> {
-  const child = spawn(TAU_PO, ['serve', '--listen', '127.0.0.1:0', '--token-store', storePath, ...args], {
-    env: baseEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      const match = /^tau-po serve listening on (http\S+)\n/.exec(stdout);
-      if (match !== null) resolve(match[1]!);
-    });
-    void exited.then(({ code }) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-  });
-  return { child, url, stdout: () => stdout, stderr: () => stderr, exited };
+async function startServe(args: readonly string[]): Promise<ServeProcess> {
+  const running = await startServeProcess(['--token-store', storePath, ...args], undefined, { requestLogs: true });
+  server = running.child;
+  return running;
 }
 
 /** A Tau-written audit log of `rows` rows, so that a command holds the lock long enough to be seen. */

@@ -7,15 +7,24 @@ import { baseEnv, TAU_PO } from './built-cli.js';
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
+  stdout: () => string;
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, then waits for the exit. */
   stop: () => Promise<void>;
 }
 
-/** Starts `tau-po serve --listen 127.0.0.1:0 <args>` in `cwd`; resolves on its readiness line. */
-export async function startServeProcess(args: readonly string[], cwd: string): Promise<ServeProcess> {
-  const child = spawn(TAU_PO, ['serve', '--listen', '127.0.0.1:0', '--log-level', 'warn', ...args], {
+/**
+ * Starts `tau-po serve --listen 127.0.0.1:0 <args>` in `cwd`; resolves on its
+ * readiness line. Request logs are off (`--log-level warn`) unless `requestLogs`.
+ */
+export async function startServeProcess(
+  args: readonly string[],
+  cwd?: string,
+  options: { requestLogs?: boolean } = {},
+): Promise<ServeProcess> {
+  const logLevel = options.requestLogs === true ? [] : ['--log-level', 'warn'];
+  const child = spawn(TAU_PO, ['serve', '--listen', '127.0.0.1:0', ...logLevel, ...args], {
     cwd,
     env: baseEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,5 +47,5 @@ export async function startServeProcess(args: readonly string[], cwd: string): P
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };
-  return { child, url, stderr: () => stderr, exited, stop };
+  return { child, url, stdout: () => stdout, stderr: () => stderr, exited, stop };
 }
