@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,10 +129,6 @@ function loggedRows(log: Buffer): LoggedRow[] {
   return completeLines(log)
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line.toString('utf8')) as LoggedRow);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
 }
 
 /** Concurrency run options. */

@@ -3,6 +3,7 @@
 // `tau-po serve`. Judged by the same pure judge as the CLI drill
 // (`judgeConcurrencyRun`): every 2xx is exactly one audit row (with the same
 // actions), every other answer is 409 busy, and the chain verifies.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,10 +28,6 @@ export const HTTP_BUSY = 409;
 export function answerAsRun(action: MutatingAction, answer: ServeAnswer, wallMs: number): TauPoRun {
   const exitCode = answer.status >= 200 && answer.status < 300 ? 0 : answer.status === HTTP_BUSY ? BUSY_EXIT_CODE : answer.status;
   return { args: [action], exitCode, signal: null, stdout: '', stderr: `HTTP ${answer.status}: ${answer.message}`, wallMs, timedOut: false };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
 }
 
 /** Server concurrency options. */

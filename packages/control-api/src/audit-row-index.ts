@@ -83,7 +83,6 @@ export class AuditRowIndex {
     }
     try {
       const stat = fs.fstatSync(fd);
-      if (!stat.isFile()) throw new Error(`audit log '${this.filePath}' is not a regular file`);
       const identity = `${stat.dev}:${stat.ino}`;
       if (identity !== this.identity || stat.size < this.indexedBytes) this.reset(identity);
       this.scan(fd, stat.size);

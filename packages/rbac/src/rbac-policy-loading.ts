@@ -56,8 +56,6 @@ function describeReadFailure(code: string | undefined, error: unknown): unknown 
   switch (code) {
     case 'ENOENT':
       return new Error('the path is a symbolic link to a file that does not exist');
-    case 'EISDIR':
-      return new Error('the path is a directory, not a regular file');
     case 'EACCES':
     case 'EPERM':
       return new Error('permission denied');
