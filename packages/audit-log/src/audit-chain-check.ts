@@ -131,8 +131,8 @@ export class AuditChainCheck {
 
   /**
    * Adds `run.rows` rows that each carry a prev_sha256 naming the row before
-   * (a clean run scanned elsewhere), right after a row that carried one: the
-   * same as adding them one by one. `lineAtIndex` gives the line of a run row
+   * (a clean run scanned elsewhere), right after a row that parsed: the same
+   * as adding them one by one. `lineAtIndex` gives the line of a run row
    * by its 1-based index (needed when the expected head's count falls in the
    * run; the caller checked it can).
    */
@@ -140,6 +140,8 @@ export class AuditChainCheck {
     run: { rows: number; lastLine: number; lineBeforeLast: number; lastSha256: string; headMatch: { index: number; line: number } | null },
     lineAtIndex: (index: number) => number | undefined,
   ): void {
+    // The run's first row names the row before it, a digest: a row before that carried no prev_sha256 starts a chain (as in addRow).
+    if (this.previousUnchained) this.countPreviousAsChainStart();
     const before = this.rows;
     this.rows += run.rows;
     this.chained += run.rows;

@@ -105,8 +105,8 @@ export class AuditChainFold {
   }
 
   /**
-   * A clean run of rows (lines absolute) scanned elsewhere, right after a row
-   * that carried a prev_sha256: the same as `addRow` for each of them.
+   * A clean run of rows (lines absolute) scanned elsewhere, right after the
+   * row they link on from: the same as `addRow` for each of them.
    */
   addLinkedRun(run: AuditLinkedRun): void {
     const before = this.rows;

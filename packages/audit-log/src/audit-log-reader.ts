@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import { AuditLogReadError } from './audit-log-errors.js';
-import { AuditLogLines, openAuditLogIfPresent, type AuditLogRange } from './audit-log-lines.js';
+import { AuditLogLines, type AuditLineBatch, type AuditLogRange } from './audit-log-lines.js';
 import { readBytesAt } from './read-bytes-at.js';
+
+/** A file's device and inode numbers, as decimal text (plain data: posted to worker threads). */
+export interface AuditLogFileIdentity {
+  dev: string;
+  ino: string;
+}
 
 /**
  * An audit log open for one streaming scan: its lines, and reading back rows
@@ -14,27 +20,42 @@ export class AuditLogReader {
 
   private constructor(
     readonly filePath: string,
-    private readonly fd: number,
-    range?: AuditLogRange,
+    /** The open descriptor (closed by `close()` unless the reader was made by `range`). */
+    readonly fd: number,
+    range: AuditLogRange | undefined,
+    private readonly ownsFd: boolean,
+    buffer?: Buffer,
   ) {
-    this.lines = new AuditLogLines(fd, undefined, range);
+    this.lines = new AuditLogLines(fd, undefined, range, buffer);
   }
 
-  /** Opens `filePath` (only `range` of it, when given); undefined when it does not exist (an empty log). */
-  static open(filePath: string, range?: AuditLogRange): AuditLogReader | undefined {
-    let fd: number | undefined;
-    try {
-      fd = openAuditLogIfPresent(filePath);
-    } catch (cause) {
-      throw new AuditLogReadError(filePath, { cause });
-    }
-    return fd === undefined ? undefined : new AuditLogReader(filePath, fd, range);
+  /**
+   * A reader over `fd`, already open on `filePath` (only `range` of it, when
+   * given); it owns the descriptor. `openAuditLogReader` opens one by path.
+   * `buffer`: one to read into (see `AuditLogLines`).
+   */
+  static over(filePath: string, fd: number, range?: AuditLogRange, buffer?: Buffer): AuditLogReader {
+    return new AuditLogReader(filePath, fd, range, true, buffer);
+  }
+
+  /** Another reader over `range` of the same open file (it shares the descriptor: this reader keeps owning it). */
+  range(range: AuditLogRange): AuditLogReader {
+    return new AuditLogReader(this.filePath, this.fd, range, false);
   }
 
   /** Advances `lines` to the next complete line; false at the end of the file. */
   next(): boolean {
     try {
       return this.lines.next();
+    } catch (cause) {
+      throw new AuditLogReadError(this.filePath, { cause });
+    }
+  }
+
+  /** Advances `lines` over a batch of lines (`AuditLogLines.nextBatch`); 0 at the end of the file. */
+  nextBatch(batch: AuditLineBatch): number {
+    try {
+      return this.lines.nextBatch(batch);
     } catch (cause) {
       throw new AuditLogReadError(this.filePath, { cause });
     }
@@ -58,7 +79,17 @@ export class AuditLogReader {
     }
   }
 
+  /** Which file this is (device and inode, exact as decimal text): a worker opening the path again checks it is the same file. */
+  identity(): AuditLogFileIdentity {
+    try {
+      const stat = fs.fstatSync(this.fd, { bigint: true });
+      return { dev: stat.dev.toString(), ino: stat.ino.toString() };
+    } catch (cause) {
+      throw new AuditLogReadError(this.filePath, { cause });
+    }
+  }
+
   close(): void {
-    fs.closeSync(this.fd);
+    if (this.ownsFd) fs.closeSync(this.fd);
   }
 }

@@ -1,20 +1,16 @@
-// Runs range scans off the main thread. Replay is a synchronous call (the
-// control commands plan synchronously), so the main thread, once done with its
-// own range, blocks in `Atomics.wait` until a worker has posted its summary,
-// and takes it with `receiveMessageOnPort`. No library does this for a
-// one-shot job without an async API on the calling side.
+// Shares the range scans of one replay between this thread and worker
+// threads. The log is cut into many ranges and every thread claims the next
+// unclaimed one from a shared counter, so work balances itself: a worker that
+// starts late, or never (a process started from a V8 startup snapshot), just
+// claims fewer, and this thread never waits for a range nobody took. Replay is
+// a synchronous call (the control commands plan synchronously), so this
+// thread waits for a worker's range in `Atomics.wait` and takes its summary
+// with `receiveMessageOnPort`. No library does this without an async API on
+// the calling side.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
-import { summarizeAuditRange, type AuditRangeInput, type AuditRangeSummary } from './audit-range-summary.js';
-
-/** A range scan under way. */
-export interface PendingRangeScan {
-  /** Blocks until the summary is there; null when the scan failed (the caller walks the range itself). */
-  wait(): AuditRangeSummary | null;
-  /** Stops the scan if it is still running (its summary is no longer wanted). */
-  cancel(): void;
-}
+import type { MessagePort, Worker } from 'node:worker_threads';
+import type { AuditRangeInput, AuditRangeSummarizer, AuditRangeSummary } from './audit-range-summary.js';
 
 /**
  * The built worker entry beside this module, when there is one: this
@@ -40,115 +36,141 @@ let workerPathCache: string | null | undefined;
 
 /** The worker entry to start range scans with, or undefined when none is available (one thread, then). */
 export function rangeWorkerPath(): string | undefined {
-  // A process started from a V8 startup snapshot (the CLI's launcher) gets no worker thread running
-  // while this thread blocks (measured: the bootstrap never runs, the wait times out); such a replay stays on one thread.
-  if (workerPathCache === undefined) workerPathCache = process.execArgv.includes('--snapshot-blob') ? null : (builtWorkerPath() ?? null);
+  if (workerPathCache === undefined) workerPathCache = builtWorkerPath() ?? null;
   return workerPathCache ?? undefined;
 }
 
 /**
- * The worker's first code: tells the main thread it runs (signal 1), then
- * loads the entry; a load failure still ends the wait (null summary, signal 2).
+ * `node:worker_threads`, loaded when a replay first starts workers: a module
+ * loaded while a V8 startup snapshot is built (the CLI's) leaves workers
+ * started after deserialization unable to boot (measured on Node 20: they
+ * exit silently), so nothing here may load it at import time.
  */
-const WORKER_BOOTSTRAP = `
-const threads = require('node:worker_threads');
-const { signal, port, entry } = threads.workerData;
-Atomics.store(signal, 0, 1);
-Atomics.notify(signal, 0);
-const failed = () => {
-  port.postMessage(null);
-  Atomics.store(signal, 0, 2);
-  Atomics.notify(signal, 0);
-};
-try {
-  if (entry.endsWith('.cjs')) require(entry);
-  else import(require('node:url').pathToFileURL(entry).href).catch(failed);
-} catch {
-  failed();
+function workerThreads(): typeof import('node:worker_threads') {
+  return process.getBuiltinModule('node:worker_threads');
 }
-`;
+
+/** A range's state in the shared array (slot 1 + its index; slot 0 is the next range to claim). */
+export const RANGE_DONE = 1;
+
+/** What a worker is given (plain data). */
+export interface RangeWorkerData {
+  inputs: AuditRangeInput[];
+  /** Int32 slots: [0] the next range to claim, [1 + i] RANGE_DONE once range i's summary is posted. */
+  shared: Int32Array;
+  port: MessagePort;
+}
+
+/** What a worker posts for each range it scanned (null summary: it failed; the replay walks the range). */
+export interface RangeWorkerMessage {
+  index: number;
+  summary: AuditRangeSummary | null;
+}
 
 /**
- * The parent's Node flags minus resolution conditions: the worker runs built
- * JavaScript, and a condition such as the tests' `@tau/source` would resolve
- * its imports to TypeScript sources it cannot load.
+ * A worker claiming ranges can take this long over one before this thread
+ * gives up and walks it itself (a range takes milliseconds; this only ends a
+ * wait on a worker that died).
  */
-export function workerExecArgv(execArgv: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (let index = 0; index < execArgv.length; index += 1) {
-    const arg = execArgv[index] as string;
-    if (arg === '--conditions' || arg === '-C') {
-      index += 1;
-      continue;
-    }
-    if (arg.startsWith('--conditions=') || arg.startsWith('-C=')) continue;
-    kept.push(arg);
-  }
-  return kept;
-}
+const RANGE_WAIT_LIMIT_MS = 30_000;
 
-/** How long a worker may take to start before this thread walks its range itself. */
-const WORKER_START_TIMEOUT_MS = 5000;
+/** The range scans of one replay: claimed in turn by this thread and by the workers. */
+export class AuditRangeScans {
+  /** Shared with the workers; undefined when there are none. */
+  private readonly shared: Int32Array | undefined;
+  /** The next range to claim when there is no shared counter. */
+  private nextUnshared = 0;
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  /** Summaries posted by workers, by range index, until taken. */
+  private readonly posted = new Map<number, AuditRangeSummary | null>();
+  private closed = false;
 
-/** Starts scanning `input` in a worker thread from `workerPath`. */
-export function startRangeScanInWorker(workerPath: string, input: AuditRangeInput): PendingRangeScan {
-  const signal = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
-  let worker: Worker | undefined;
-  try {
-    worker = new Worker(WORKER_BOOTSTRAP, {
-      eval: true,
-      execArgv: workerExecArgv(process.execArgv),
-      workerData: { input, signal, port: port2, entry: workerPath },
-      transferList: [port2],
-    });
-    // Never keeps the process alive; errors surface as a null summary.
-    worker.unref();
-    worker.on('error', () => undefined);
-  } catch {
-    port1.close();
-    return { wait: () => null, cancel: () => undefined };
-  }
-  const started = worker;
-  let done = false;
-  const stop = () => {
-    done = true;
-    port1.close();
-    void started.terminate();
-  };
-  return {
-    wait() {
-      // Signal 1: the thread runs; 2: it has posted (or failed to). A thread that never starts is given up on.
-      const deadline = Date.now() + WORKER_START_TIMEOUT_MS;
-      while (Atomics.load(signal, 0) === 0) {
-        const left = deadline - Date.now();
-        if (left <= 0) {
-          stop();
-          return null;
-        }
-        Atomics.wait(signal, 0, 0, left);
-      }
-      while (Atomics.load(signal, 0) === 1) Atomics.wait(signal, 0, 1, 1000);
-      const message = receiveMessageOnPort(port1);
-      stop();
-      return (message?.message as AuditRangeSummary | null | undefined) ?? null;
-    },
-    cancel() {
-      if (!done) stop();
-    },
-  };
-}
-
-/** Scans `input` on this thread, when asked (tests; and where no worker is available). */
-export function rangeScanInProcess(input: AuditRangeInput): PendingRangeScan {
-  return {
-    wait() {
+  /** Starts `workerCount` workers from `workerPath` (none: this thread scans every range). */
+  constructor(
+    private readonly inputs: AuditRangeInput[],
+    workerPath: string | undefined,
+    workerCount: number,
+  ) {
+    // No SharedArrayBuffer or Atomics where a V8 startup snapshot is being built (the CLI's warm-up replays
+    // a log): this thread scans every range then, counting them itself.
+    const canShare = typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
+    this.shared = workerPath !== undefined && workerCount > 0 && canShare ? new Int32Array(new SharedArrayBuffer(4 * (inputs.length + 1))) : undefined;
+    if (workerPath === undefined || this.shared === undefined) return;
+    const { MessageChannel, Worker } = workerThreads();
+    for (let started = 0; started < workerCount; started += 1) {
+      const { port1, port2 } = new MessageChannel();
       try {
-        return summarizeAuditRange(input);
+        const workerData: RangeWorkerData = { inputs, shared: this.shared, port: port2 };
+        // No flags of the parent's: a V8 flag there (`--max-old-space-size`) makes the constructor throw, and a
+        // resolution condition (the tests' `@tau/source`) would send the built worker's imports to TypeScript sources.
+        const worker = new Worker(workerPath, { execArgv: [], workerData, transferList: [port2] });
+        // Never keeps the process alive; a failure shows as a range never done (this thread walks it).
+        worker.unref();
+        worker.on('error', () => undefined);
+        this.workers.push(worker);
+        this.ports.push(port1);
       } catch {
-        return null;
+        port1.close();
+        break;
       }
-    },
-    cancel: () => undefined,
-  };
+    }
+  }
+
+  /** Claims the next range nobody has taken, for this thread to scan; -1 when all are taken. */
+  claim(): number {
+    const index = this.shared === undefined ? this.nextUnshared++ : Atomics.add(this.shared, 0, 1);
+    return index < this.inputs.length ? index : -1;
+  }
+
+  /** Whether a worker has posted range `index` (never blocks). */
+  isPosted(index: number): boolean {
+    return this.shared !== undefined && Atomics.load(this.shared, 1 + index) === RANGE_DONE;
+  }
+
+  /**
+   * The summary a worker posted for range `index` (a range this thread did
+   * not claim), waiting for it; null when the worker failed or never
+   * finished (the caller walks the range itself).
+   */
+  takePosted(index: number): AuditRangeSummary | null {
+    const shared = this.shared;
+    if (shared === undefined) return null;
+    const slot = 1 + index;
+    const deadline = Date.now() + RANGE_WAIT_LIMIT_MS;
+    while (Atomics.load(shared, slot) !== RANGE_DONE) {
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      Atomics.wait(shared, slot, 0, Math.min(left, 1000));
+    }
+    // Posted before it was marked done: the message is in its port's queue.
+    const { receiveMessageOnPort } = workerThreads();
+    for (const port of this.ports) {
+      for (let message = receiveMessageOnPort(port); message !== undefined; message = receiveMessageOnPort(port)) {
+        const { index: postedIndex, summary } = message.message as RangeWorkerMessage;
+        this.posted.set(postedIndex, summary);
+      }
+    }
+    const summary = this.posted.get(index) ?? null;
+    this.posted.delete(index);
+    return summary;
+  }
+
+  /** Stops the workers: no range is claimed any more, and running ones are dropped. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.shared !== undefined) Atomics.store(this.shared, 0, this.inputs.length);
+    for (const port of this.ports) port.close();
+    for (const worker of this.workers) void worker.terminate();
+  }
+}
+
+/** Scans `input` with `summarizer`; null when it cannot (the caller walks the range, and meets the failure there). */
+export function summarizeRangeOrNull(summarizer: AuditRangeSummarizer, input: AuditRangeInput): AuditRangeSummary | null {
+  try {
+    return summarizer.summarize(input);
+  } catch {
+    return null;
+  }
 }

@@ -1,7 +1,7 @@
 import type { AuditReplayRow } from '@tau/schemas';
 import { AuditLineParseError } from './audit-log-errors.js';
 import type { AuditTornTail } from './audit-log-lines.js';
-import { AuditLogReader } from './audit-log-reader.js';
+import { openAuditLogReader } from './open-audit-log.js';
 import { parseAuditRow } from './audit-row-parse.js';
 import { isBlankAuditLine } from './blank-line.js';
 
@@ -24,7 +24,7 @@ export interface AuditLine {
  * never yielded as a row. Memory stays flat in file length.
  */
 export function* readAuditLines(filePath: string): Generator<AuditLine, AuditTornTail | null, undefined> {
-  const log = AuditLogReader.open(filePath);
+  const log = openAuditLogReader(filePath);
   if (log === undefined) return null;
   try {
     const { lines } = log;

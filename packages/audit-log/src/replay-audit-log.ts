@@ -1,10 +1,18 @@
 import os from 'node:os';
 import type { AuditChainFold } from './audit-chain-fold.js';
-import { AuditLineParseError, AuditLogReadError } from './audit-log-errors.js';
+import { AuditLineParseError } from './audit-log-errors.js';
 import type { AuditLogRange, AuditTornTail } from './audit-log-lines.js';
-import { AuditLogReader } from './audit-log-reader.js';
-import { linkedRunAt, type AuditLinkedRun, type AuditRangeFirstRow, type AuditRangeInput, type AuditRangeSummary } from './audit-range-summary.js';
-import { rangeScanInProcess, rangeWorkerPath, startRangeScanInWorker, type PendingRangeScan } from './audit-range-runner.js';
+import type { AuditLogReader } from './audit-log-reader.js';
+import { openAuditLogReader } from './open-audit-log.js';
+import {
+  AuditRangeSummarizer,
+  linkedRunAt,
+  type AuditLinkedRun,
+  type AuditRangeFirstRow,
+  type AuditRangeInput,
+  type AuditRangeSummary,
+} from './audit-range-summary.js';
+import { AuditRangeScans, rangeWorkerPath, summarizeRangeOrNull } from './audit-range-runner.js';
 import { AuditReplayFold, type AuditMutatingRow, type AuditReplay, type AuditReplayOptions } from './audit-replay-fold.js';
 import { auditRowFieldsOf, type AuditRowFields } from './audit-row-fields.js';
 import { parseAuditRow } from './audit-row-parse.js';
@@ -32,17 +40,22 @@ function parseLineOrThrow(bytes: Uint8Array, line: number, filePath: string) {
 
 /** How a replay may split the log across threads (tests pick the split; defaults otherwise). */
 export interface AuditReplaySplit {
-  /** Byte offsets to split at (each moves on to just after the next `\n`). Default: even ranges, one per core (at most 4). */
+  /** Byte offsets to split at (each moves on to just after the next `\n`). Default: ranges of about 8 MiB. */
   at?: number[];
   /** Logs smaller than this are replayed on one thread (default 32 MiB). */
   minBytes?: number;
-  /** `worker`: worker threads (the default, when the built worker exists); `in-process`: each range summarized on this thread, in turn (tests). */
+  /** `worker`: worker threads too (the default, when the built worker exists); `in-process`: every range on this thread (tests). */
   runner?: 'worker' | 'in-process';
+  /** Walk every row on this thread, summarizing nothing: the reference the summarized replay must equal (tests). */
+  rowByRow?: boolean;
 }
 
 /** Below this a log is replayed on one thread: starting a worker costs about what scanning 10 MB does. */
 const DEFAULT_PARALLEL_MIN_BYTES = 32 << 20;
-const MAX_RANGES = 4;
+/** Ranges claimed in turn by the threads: small enough that no thread waits long for another's last one. */
+const RANGE_TARGET_BYTES = 8 << 20;
+const MAX_RANGES = 1024;
+const MAX_THREADS = 4;
 
 /** The replay's row-by-row walk: feeds both folds and keeps what `finish` needs. */
 class AuditRowWalk {
@@ -131,7 +144,7 @@ function splitOffsets(log: AuditLogReader, size: number, split: AuditReplaySplit
     wanted = split.at;
   } else {
     if (size < (split?.minBytes ?? DEFAULT_PARALLEL_MIN_BYTES)) return [];
-    const ranges = Math.min(MAX_RANGES, os.availableParallelism());
+    const ranges = Math.min(MAX_RANGES, Math.ceil(size / RANGE_TARGET_BYTES));
     wanted = Array.from({ length: ranges - 1 }, (_, index) => Math.floor((size * (index + 1)) / ranges));
   }
   const offsets: number[] = [];
@@ -163,87 +176,135 @@ function nextLineStart(log: AuditLogReader, from: number, size: number): number 
  * `options.chainFold` checks the chain in the same pass.
  * `options.collectActions: false` leaves `replayed_actions` null (nothing kept per row).
  *
- * A long log is split into byte ranges at line starts: this thread walks the
- * first while worker threads scan the others (`AuditRangeSummary`), and their
- * summaries are folded in in log order. A range that is anything but plain
- * (a malformed or declined line, an unchained row, a broken link, a warning)
- * is walked here row by row, from its start on, so results and errors are the
- * sequential ones whatever the split.
+ * The log is summarized in byte ranges split at line starts (one range for a
+ * short log): this thread and worker threads claim ranges in turn, and the
+ * summaries are folded in in log order (`AuditRangeSummary`). Where a summary
+ * stops (a malformed or declined line, an unchained row, a broken link, a
+ * warning), this thread walks the rest of that range row by row, so results
+ * and errors are the sequential ones whatever the split.
  */
 export function replayAuditLog(filePath: string, options: AuditReplayOptions = {}, split?: AuditReplaySplit): AuditReplay {
   const collectActions = options.collectActions ?? true;
   const fold = new AuditReplayFold(collectActions);
   const chainFold = options.chainFold;
   const walk = new AuditRowWalk(fold, chainFold, filePath);
-  const whole = AuditLogReader.open(filePath);
+  const whole = openAuditLogReader(filePath);
   if (whole === undefined) return fold.finish({ torn_tail: null, last_row_sha256: null, last_mutating_row: null });
-  const pending: PendingRangeScan[] = [];
   try {
-    const size = whole.size();
-    const offsets = splitOffsets(whole, size, split);
-    const workerPath = split?.runner === 'in-process' ? undefined : rangeWorkerPath();
-    if (offsets.length > 0 && workerPath === undefined && split?.runner !== 'in-process') offsets.length = 0;
-    offsets.forEach((start, index) => {
-      const input: AuditRangeInput = {
-        filePath,
-        start,
-        end: offsets[index + 1] ?? null,
-        collectActions,
-        expectedHeadSha256: chainFold?.expectedHeadSha256 ?? null,
-        checkChain: chainFold !== undefined,
-      };
-      pending.push(workerPath === undefined ? rangeScanInProcess(input) : startRangeScanInWorker(workerPath, input));
-    });
-    let tornTail: AuditTornTail | null;
-    if (offsets.length === 0) {
-      tornTail = walk.walk(whole);
-    } else {
-      let lineBase = walkRange(walk, filePath, { start: 0, end: offsets[0], lineBase: 0 }).lineNumber;
-      tornTail = null;
-      for (const [index, scan] of pending.entries()) {
-        const start = offsets[index] as number;
-        const summary = scan.wait();
-        // An unterminated line can only end the last range (another means the file shrank meanwhile).
-        const tornTooEarly = summary !== null && summary.tornTail !== null && index < pending.length - 1;
-        if (summary === null || tornTooEarly || !canFoldIn(walk, summary, lineBase)) {
-          // From here on, row by row (exact whatever the range held).
-          for (const rest of pending.slice(index + 1)) rest.cancel();
-          tornTail = walkRange(walk, filePath, { start, end: undefined, lineBase }).tornTail;
-          break;
-        }
-        if (summary.first !== null) walk.addFirstRow(summary.first, lineBase);
-        if (summary.run !== null) walk.addLinkedRun(linkedRunAt(summary.run, lineBase));
-        tornTail = summary.tornTail === null ? null : { ...summary.tornTail, line: summary.tornTail.line + lineBase };
-        lineBase += summary.lineCount;
-      }
-    }
+    const tornTail = split?.rowByRow === true ? walk.walk(whole) : replayInRanges(walk, whole, collectActions, split);
     return fold.finish({
       torn_tail: tornTail,
       last_row_sha256: walk.lastRowLine === 0 ? null : rowSha256Hex(whole.readBytesAt(walk.lastRowOffset, walk.lastRowLength)),
       last_mutating_row: walk.lastMutating === undefined ? null : readMutatingRow(whole, walk.lastMutating),
     });
   } finally {
-    for (const scan of pending) scan.cancel();
     whole.close();
   }
 }
 
-/** Walks one range of the log row by row; the line number it ended at, and its torn tail. */
-function walkRange(walk: AuditRowWalk, filePath: string, range: AuditLogRange): { lineNumber: number; tornTail: AuditTornTail | null } {
-  const log = AuditLogReader.open(filePath, range);
-  // Gone since it was opened whole: its rows from here on cannot be read.
-  if (log === undefined) throw new AuditLogReadError(filePath, { cause: new Error('the file was removed while being replayed') });
+/** Summarizes the log in ranges and folds them in order (see `replayAuditLog`); returns the torn tail. */
+function replayInRanges(walk: AuditRowWalk, whole: AuditLogReader, collectActions: boolean, split: AuditReplaySplit | undefined): AuditTornTail | null {
+  const size = whole.size();
+  const offsets = splitOffsets(whole, size, split);
+  const identity = whole.identity();
+  const starts = [0, ...offsets];
+  const inputs = starts.map(
+    (start, index): AuditRangeInput => ({
+      filePath: walk.filePath,
+      fd: whole.fd,
+      identity,
+      start,
+      end: starts[index + 1] ?? null,
+      collectActions,
+      expectedHeadSha256: walk.chainFold?.expectedHeadSha256 ?? null,
+      checkChain: walk.chainFold !== undefined,
+    }),
+  );
+  const workerPath = inputs.length > 1 && split?.runner !== 'in-process' ? rangeWorkerPath() : undefined;
+  const threads = Math.min(MAX_THREADS, os.availableParallelism(), inputs.length);
+  const scans = new AuditRangeScans(inputs, workerPath, threads - 1);
+  const summarizer = new AuditRangeSummarizer();
+  const mine = new Map<number, AuditRangeSummary | null>();
+  const folding = new RangeFolding(walk, whole, inputs);
   try {
-    const tornTail = walk.walk(log);
-    return { lineNumber: log.lines.lineNumber, tornTail };
+    // Scan what nobody else took, folding in whatever is ready in log order meanwhile; then the rest, waiting for it.
+    for (let index = scans.claim(); index >= 0; index = scans.claim()) {
+      mine.set(index, summarizeRangeOrNull(summarizer, inputs[index] as AuditRangeInput));
+      while (!folding.done && (mine.has(folding.next) || scans.isPosted(folding.next))) folding.foldNext(takeSummary(folding.next, mine, scans));
+    }
+    while (!folding.done) folding.foldNext(takeSummary(folding.next, mine, scans));
+    return folding.tornTail;
   } finally {
-    log.close();
+    scans.close();
+  }
+}
+
+function takeSummary(index: number, mine: Map<number, AuditRangeSummary | null>, scans: AuditRangeScans): AuditRangeSummary | null {
+  if (!mine.has(index)) return scans.takePosted(index);
+  const summary = mine.get(index) ?? null;
+  mine.delete(index);
+  return summary;
+}
+
+/** Folds range summaries into the walk in log order, walking row by row what a summary does not cover. */
+class RangeFolding {
+  /** The next range to fold. */
+  next = 0;
+  /** Lines before the next range. */
+  private lineBase = 0;
+  tornTail: AuditTornTail | null = null;
+  private finished = false;
+
+  constructor(
+    private readonly walk: AuditRowWalk,
+    private readonly whole: AuditLogReader,
+    private readonly inputs: readonly AuditRangeInput[],
+  ) {}
+
+  get done(): boolean {
+    return this.finished || this.next >= this.inputs.length;
+  }
+
+  foldNext(summary: AuditRangeSummary | null): void {
+    const { walk } = this;
+    const input = this.inputs[this.next] as AuditRangeInput;
+    const isLast = this.next === this.inputs.length - 1;
+    this.next += 1;
+    let walkFrom = input.start;
+    // An unterminated line can only end the last range (another means the file shrank meanwhile).
+    if (summary !== null && (summary.tornTail === null || isLast) && canFoldIn(walk, summary, this.lineBase)) {
+      if (summary.first !== null) walk.addFirstRow(summary.first, this.lineBase);
+      if (summary.run !== null) walk.addLinkedRun(linkedRunAt(summary.run, this.lineBase));
+      if (summary.stoppedAt === null) {
+        if (isLast && summary.tornTail !== null) this.tornTail = { ...summary.tornTail, line: summary.tornTail.line + this.lineBase };
+        this.lineBase += summary.lineCount;
+        return;
+      }
+      this.lineBase += summary.lineCount;
+      walkFrom = summary.stoppedAt;
+    }
+    // The rest of the range, row by row, from the same open file.
+    const walked = this.walkRange({ start: walkFrom, end: input.end ?? undefined, lineBase: this.lineBase });
+    this.lineBase = walked.lineNumber;
+    if (walked.tornTail === null) return;
+    if (isLast) {
+      this.tornTail = walked.tornTail;
+      return;
+    }
+    // The range ended mid-line: the file shrank. From that line on to the end of the file, row by row, and no more ranges.
+    this.tornTail = this.walkRange({ start: walked.tornTail.offset, end: undefined, lineBase: this.lineBase }).tornTail;
+    this.finished = true;
+  }
+
+  private walkRange(range: AuditLogRange): { lineNumber: number; tornTail: AuditTornTail | null } {
+    const log = this.whole.range(range);
+    const tornTail = this.walk.walk(log);
+    return { lineNumber: log.lines.lineNumber, tornTail };
   }
 }
 
 /** Whether a range's summary can stand for walking its rows, right where the walk is now. */
 function canFoldIn(walk: AuditRowWalk, summary: AuditRangeSummary, lineBase: number): boolean {
-  if (!summary.clean) return false;
   if (summary.run === null || walk.chainFold === undefined) return true;
   return walk.chainFold.canAddLinkedRun(linkedRunAt(summary.run, lineBase), summary.first === null ? 0 : 1);
 }

@@ -5,8 +5,10 @@ import path from 'node:path';
 import { formatErrorChain } from '@tau/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditChainFold, type AuditChainFoldOptions } from './audit-chain-fold.js';
-import { rangeScanInProcess, startRangeScanInWorker, workerExecArgv } from './audit-range-runner.js';
-import { RECENT_ROWS_KEPT, type AuditRangeInput } from './audit-range-summary.js';
+import { AuditRangeScans } from './audit-range-runner.js';
+import { RECENT_ROWS_KEPT, summarizeAuditRange, type AuditRangeInput } from './audit-range-summary.js';
+import type { AuditLogReader } from './audit-log-reader.js';
+import { openAuditLogReader } from './open-audit-log.js';
 import { replayAuditLog, type AuditReplaySplit } from './replay-audit-log.js';
 import { rowSha256Hex } from './row-hash.js';
 
@@ -206,9 +208,10 @@ describe('replayAuditLog split into byte ranges', () => {
       fc.property(logCaseArb, fc.array(cutArb, { maxLength: 10 }), fc.boolean(), fc.boolean(), (log, cuts, collect, checkChain) => {
         const file = writeLog(log.text);
         const options = checkChain ? foldOptions(log.text, log.headChoice, log.headRow) : null;
-        const sequential = outcome(file, options, collect, { at: [] });
+        const sequential = outcome(file, options, collect, { at: [], rowByRow: true });
         const at = cuts.map((cut) => cutOffset(log.text, cut)).sort((a, b) => a - b);
         expect(outcome(file, options, collect, { at, runner: 'in-process' })).toEqual(sequential);
+        expect(outcome(file, options, collect, { at: [] })).toEqual(sequential);
         fs.rmSync(file);
       }),
       { numRuns: 600 },
@@ -226,7 +229,7 @@ describe('replayAuditLog split into byte ranges', () => {
     for (const headRow of [1, 2, rows / 3, rows / 2, rows - RECENT_ROWS_KEPT - 5, rows - 3, rows]) {
       for (const choice of ['file', 'file_bad_offset', 'legacy'] as const) {
         const options = foldOptions(text, choice, headRow);
-        const sequential = outcome(file, options, true, { at: [] });
+        const sequential = outcome(file, options, true, { at: [], rowByRow: true });
         for (const at of [[size / 2], [size / 3, (2 * size) / 3], [1, size - 2], [size / 4, size / 2, (3 * size) / 4]]) {
           expect(outcome(file, options, true, { at: at.map(Math.floor), runner: 'in-process' })).toEqual(sequential);
         }
@@ -235,7 +238,7 @@ describe('replayAuditLog split into byte ranges', () => {
     expect((outcome(file, foldOptions(text, 'file', rows), true, { at: [] }) as { verification: { ok: boolean } }).verification.ok).toBe(true);
   });
 
-  it('a worker thread (the built entry) posts the same summary as a scan on this thread', () => {
+  it('a worker thread (the built entry) claims ranges in turn and posts the same summaries as a scan on this thread', () => {
     // Workers run the built JavaScript: `pnpm test` builds first (turbo), as does `pnpm --filter @tau/audit-log build`.
     const workerPath = path.join(import.meta.dirname, '..', 'dist', 'audit-range-worker.js');
     expect(fs.existsSync(workerPath), `${workerPath} missing: build @tau/audit-log first`).toBe(true);
@@ -243,27 +246,29 @@ describe('replayAuditLog split into byte ranges', () => {
     const text = lines.map((line) => `${line}\n`).join('');
     const file = writeLog(`${text}{"act`);
     const start = Buffer.byteLength(lines.slice(0, 100).map((line) => `${line}\n`).join(''));
-    const inputs: AuditRangeInput[] = [
-      { filePath: file, start, end: null, collectActions: true, expectedHeadSha256: rowSha256Hex(Buffer.from(lines[500] as string)), checkChain: true },
-      { filePath: file, start: 0, end: start, collectActions: false, expectedHeadSha256: null, checkChain: false },
-      { filePath: path.join(dir, 'missing.jsonl'), start: 0, end: null, collectActions: true, expectedHeadSha256: null, checkChain: true },
-    ];
-    for (const input of inputs) {
-      const inWorker = startRangeScanInWorker(workerPath, input).wait();
-      expect(inWorker).toEqual(rangeScanInProcess(input).wait());
+    const log = openAuditLogReader(file) as AuditLogReader;
+    const other = openAuditLogReader(writeLog(text)) as AuditLogReader;
+    try {
+      const open = { filePath: file, fd: log.fd, identity: log.identity() };
+      const inputs: AuditRangeInput[] = [
+        { ...open, start, end: null, collectActions: true, expectedHeadSha256: rowSha256Hex(Buffer.from(lines[500] as string)), checkChain: true },
+        { ...open, start: 0, end: start, collectActions: false, expectedHeadSha256: null, checkChain: false },
+        // Another file under the descriptor than the one the replay opened: no summary.
+        { ...open, fd: other.fd, start: 0, end: null, collectActions: true, expectedHeadSha256: null, checkChain: true },
+      ];
+      // This thread claims nothing: the worker takes every range, in turn.
+      const scans = new AuditRangeScans(inputs, workerPath, 1);
+      try {
+        inputs.forEach((input, index) => expect(scans.takePosted(index)).toEqual(summarizeAuditRange(input)));
+        expect(scans.claim()).toBe(-1);
+      } finally {
+        scans.close();
+      }
+      expect(summarizeAuditRange(inputs[0] as AuditRangeInput)).toMatchObject({ stoppedAt: null, run: { rows: 499 } });
+      expect(summarizeAuditRange(inputs[2] as AuditRangeInput)).toBeNull();
+    } finally {
+      log.close();
+      other.close();
     }
-    expect(startRangeScanInWorker(workerPath, inputs[0] as AuditRangeInput).wait()).toMatchObject({ clean: true, run: { rows: 499 } });
-  });
-});
-
-
-describe('workerExecArgv', () => {
-  it.each([
-    [['--conditions', '@tau/source', '--max-old-space-size=64'], ['--max-old-space-size=64']],
-    [['--conditions=@tau/source'], []],
-    [['-C', 'x', '-C=y', '--enable-source-maps'], ['--enable-source-maps']],
-    [['--snapshot-blob', 'b'], ['--snapshot-blob', 'b']],
-  ])('%j keeps %j', (execArgv, kept) => {
-    expect(workerExecArgv(execArgv)).toEqual(kept);
   });
 });

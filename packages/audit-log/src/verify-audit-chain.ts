@@ -1,7 +1,7 @@
 import { formatErrorChain, type AuditHead, type AuditReplayRow } from '@tau/schemas';
 import type { AuditVerification } from './audit-chain-check.js';
 import { AuditChainFold, type AuditChainFoldOptions, type AuditRowFacts } from './audit-chain-fold.js';
-import { AuditLogReader } from './audit-log-reader.js';
+import { openAuditLogReader } from './open-audit-log.js';
 import { parseAuditRow } from './audit-row-parse.js';
 import { AuditRowScanner } from './audit-row-scanner.js';
 import { isBlankAuditLine } from './blank-line.js';
@@ -49,7 +49,7 @@ export function foldAuditChain(
   fold: AuditChainFold,
   collect?: { actions: ReadonlySet<string>; onCollected: (line: number, row: AuditReplayRow) => void },
 ): AuditVerification {
-  const log = AuditLogReader.open(filePath);
+  const log = openAuditLogReader(filePath);
   if (log === undefined) return fold.finish(filePath, null);
   try {
     const { lines } = log;
