@@ -51,6 +51,17 @@ export class AuditActionList implements Iterable<string> {
     return code;
   }
 
+  /** Rows per action, in order of first appearance. */
+  counts(): [string, number][] {
+    const perCode = new Float64Array(this.table.length);
+    const { codes } = this;
+    for (let index = 0; index < this.count; index += 1) {
+      const code = codes[index] as number;
+      perCode[code] = (perCode[code] as number) + 1;
+    }
+    return this.table.map((action, code): [string, number] => [action, perCode[code] as number]).filter(([, count]) => count > 0);
+  }
+
   /** The list as plain data a worker thread can post: its codes (trimmed copy) and their table. */
   toCodes(): AuditActionCodes {
     return { codes: this.codes.slice(0, this.count), table: [...this.table] };

@@ -130,22 +130,35 @@ export class AuditChainCheck {
   }
 
   /**
-   * Adds `run.rows` rows that each carry a prev_sha256 naming the row before
-   * (a clean run scanned elsewhere), right after a row that parsed: the same
-   * as adding them one by one. `lineAtIndex` gives the line of a run row
-   * by its 1-based index (needed when the expected head's count falls in the
-   * run; the caller checked it can).
+   * Adds `run.rows` rows scanned elsewhere (a clean run), right after a row
+   * that parsed: the same as adding them one by one. A chained run's rows
+   * each carry a prev_sha256 naming the row before; an unchained run's carry
+   * none. `lineAtIndex` gives the line of a run row by its 1-based index
+   * (needed when the expected head's count falls in the run; the caller
+   * checked it can).
    */
   addLinkedRun(
-    run: { rows: number; lastLine: number; lineBeforeLast: number; lastSha256: string; headMatch: { index: number; line: number } | null },
+    run: {
+      rows: number;
+      chained: boolean;
+      firstLine: number;
+      lastLine: number;
+      lineBeforeLast: number;
+      lastSha256: string;
+      headMatch: { index: number; line: number } | null;
+    },
     lineAtIndex: (index: number) => number | undefined,
   ): void {
-    // The run's first row names the row before it, a digest: a row before that carried no prev_sha256 starts a chain (as in addRow).
-    if (this.previousUnchained) this.countPreviousAsChainStart();
+    if (run.chained) {
+      // The run's first row names the row before it, a digest: a row before that carried no prev_sha256 starts a chain (as in addRow).
+      if (this.previousUnchained) this.countPreviousAsChainStart();
+      this.chained += run.rows;
+      this.sawChained = true;
+    } else {
+      this.addUnchainedLines(run.firstLine, run.lastLine, run.rows);
+    }
     const before = this.rows;
     this.rows += run.rows;
-    this.chained += run.rows;
-    this.sawChained = true;
     const expected = this.expectedHead;
     if (expected !== null) {
       if (expected.row_count > before && expected.row_count <= this.rows) {
@@ -158,8 +171,8 @@ export class AuditChainCheck {
         this.headMatchLine = run.headMatch.line;
       }
     }
-    this.previousChained = true;
-    this.previousUnchained = false;
+    this.previousChained = run.chained;
+    this.previousUnchained = !run.chained;
     this.lineBeforePrevious = run.lineBeforeLast;
     this.previousLine = run.lastLine;
     this.previousHash = run.lastSha256;
@@ -213,17 +226,22 @@ export class AuditChainCheck {
   }
 
   private addUnchained(line: number): void {
-    this.unchained += 1;
+    this.addUnchainedLines(line, line, 1);
+  }
+
+  /** `rows` unchained rows on lines `firstLine`..`lastLine`, right after the previous row. */
+  private addUnchainedLines(firstLine: number, lastLine: number, rows: number): void {
+    this.unchained += rows;
     const last = this.unchainedRanges[this.unchainedRanges.length - 1];
     if (last !== undefined && last.last_line === this.previousLine && !this.previousChained && this.previousLine !== 0) {
-      last.last_line = line;
+      last.last_line = lastLine;
       return;
     }
-    this.unchainedRanges.push({ first_line: line, last_line: line });
+    this.unchainedRanges.push({ first_line: firstLine, last_line: lastLine });
     if (this.sawChained && this.previousChained) {
       this.notices.push({
         kind: 'unchained_after_chained',
-        line,
+        line: firstLine,
         detail: 'rows from here on carry no prev_sha256 (appended by Tau or an older version); edits to them cannot be detected',
       });
     }

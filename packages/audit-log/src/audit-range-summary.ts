@@ -7,9 +7,10 @@
 // but ordinary, and says where it stopped (`stoppedAt`); the replay walks the
 // rest of the range row by row, as a sequential replay does, so errors, line
 // numbers and findings come from one code path whatever the split. Ordinary:
-// the fast scanner accepts the row, it carries a timestamp, and every row
-// after the range's first (with the chain checked) names the row before it in
-// `prev_sha256`, never goes back in time and never contradicts its action.
+// the fast scanner accepts the row, it carries a timestamp, never goes back in
+// time and never contradicts its action, and the rows after the range's first
+// either all name the row before them in `prev_sha256` (ours) or all carry
+// none (Tau's).
 // The range's first row is handed over whole (its link and timestamp depend
 // on the range before), the rest as a run whose effect on the folds is a few
 // numbers (`AuditReplayFold.addLinkedRun`, `AuditChainFold.addLinkedRun`).
@@ -79,6 +80,12 @@ export interface AuditRangeFirstRow {
  */
 export interface AuditLinkedRun {
   rows: number;
+  /**
+   * True: every row carries a prev_sha256 naming the row before it (ours).
+   * False: no row carries one (Tau's, or rows replayed without the chain check).
+   */
+  chained: boolean;
+  firstLine: number;
   lastLine: number;
   /** Line of the row before the last (the range's first row when `rows` is 1). */
   lineBeforeLast: number;
@@ -179,6 +186,9 @@ class RangeSummary {
   private readonly recentOffsets = new Float64Array(RECENT_ROWS_KEPT);
   private first: AuditRangeFirstRow | null = null;
   private rows = 0;
+  /** Whether the run's rows carry a prev_sha256 (decided by its first row; the others must agree). */
+  private chained = false;
+  private firstLine = 0;
   private previousSha256 = '';
   private previousLine = 0;
   private lineBeforeLast = 0;
@@ -189,7 +199,10 @@ class RangeSummary {
   private lastLineEndLength = 1;
   private headMatch: AuditLinkedRun['headMatch'] = null;
   private impliedLifecycle: LifecycleState | null = null;
-  private lastMutating: AuditRowPosition | null = null;
+  // The last mutating row's position as plain fields (an object per row would be most rows' garbage); line 0: none.
+  private lastMutatingLine = 0;
+  private lastMutatingOffset = 0;
+  private lastMutatingLength = 0;
   private stoppedAt: number | null = null;
   private stoppedLine = 0;
 
@@ -227,8 +240,13 @@ class RangeSummary {
         const { action } = fields;
         const derived = lifecycleAfterAction(action);
         const recorded = fields.lifecycle_state;
+        const prev = fields.prev_sha256;
+        if (this.rows === 0) {
+          this.chained = prev !== undefined;
+          this.firstLine = lineNumber;
+        }
         if (
-          (checkChain && fields.prev_sha256 !== this.previousSha256) ||
+          (this.chained ? prev !== this.previousSha256 : prev !== undefined) ||
           timestamp < this.previousTimestamp ||
           (derived !== undefined && recorded !== undefined && recorded !== derived)
         ) {
@@ -236,12 +254,15 @@ class RangeSummary {
         }
         if (derived !== undefined) {
           this.impliedLifecycle = recorded ?? derived;
-          this.lastMutating = { line: lineNumber, offset, length: end - start };
+          this.lastMutatingLine = lineNumber;
+          this.lastMutatingOffset = offset;
+          this.lastMutatingLength = end - start;
         }
         const rows = this.rows + 1;
         this.rows = rows;
-        this.actions?.push(action);
-        this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
+        // With the actions kept, their counts are taken from the list at the end (a map update per row costs more).
+        if (this.actions === null) this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
+        else this.actions.push(action);
         const { principal } = fields;
         if (principal !== undefined && principal !== this.lastPrincipal) {
           this.principals.add(principal);
@@ -277,6 +298,8 @@ class RangeSummary {
         ? null
         : {
             rows,
+            chained: this.chained,
+            firstLine: this.firstLine,
             lastLine: this.previousLine,
             lineBeforeLast: this.lineBeforeLast,
             lastOffset: this.lastOffset,
@@ -286,12 +309,13 @@ class RangeSummary {
             headMatch: this.headMatch,
             recentRows: recentRowsOf(this.recentLines, this.recentOffsets, rows),
             actions: this.actions === null ? null : this.actions.toCodes(),
-            actionCounts: [...this.counts],
+            actionCounts: this.actions === null ? [...this.counts] : this.actions.counts(),
             principals: [...this.principals],
             lastTimestamp: this.previousTimestamp,
             lastTimestampLine: this.previousLine,
             impliedLifecycle: this.impliedLifecycle,
-            lastMutating: this.lastMutating,
+            lastMutating:
+              this.lastMutatingLine === 0 ? null : { line: this.lastMutatingLine, offset: this.lastMutatingOffset, length: this.lastMutatingLength },
           };
     // Stopped at a line: the lines before it were summarized (that line is the walk's).
     const stoppedAt = this.stoppedAt;
@@ -320,6 +344,7 @@ function recentRowsOf(lines: Float64Array, offsets: Float64Array, rows: number):
 export function linkedRunAt(run: AuditLinkedRun, lineBase: number): AuditLinkedRun {
   return {
     ...run,
+    firstLine: run.firstLine + lineBase,
     lastLine: run.lastLine + lineBase,
     lineBeforeLast: run.lineBeforeLast + lineBase,
     lastTimestampLine: run.lastTimestampLine + lineBase,

@@ -29,8 +29,8 @@ const LIFECYCLE: Record<string, string | null> = {
 };
 const PRINCIPALS = ['local:alice', 'local:bob', 'ci:nightly'];
 
-/** One row as our CLI writes it (keys in write order), chained to `prev`. */
-function rowText(index: number, action: string, prev: string | null): string {
+/** One row as our CLI writes it (keys in write order), chained to `prev`; `prev` undefined: a row as Tau writes it. */
+function rowText(index: number, action: string, prev: string | null | undefined): string {
   const row: Record<string, unknown> = {
     schema_version: 1,
     timestamp_unix_ms: 1_700_000_000_000 + index * 1000,
@@ -42,18 +42,23 @@ function rowText(index: number, action: string, prev: string | null): string {
     rollback_checkpoint: null,
     recovery_checkpoint_source: null,
   };
+  if (prev === undefined) return JSON.stringify(row);
   if (prev !== null) row.prev_sha256 = prev;
   row.os_user = 'alice';
   row.host = 'node-1';
   return JSON.stringify(row);
 }
 
-/** A chained log of `actions.length` rows, as lines without line endings. */
-function chainedLines(actions: readonly string[]): string[] {
+/**
+ * A log of `actions.length` rows, as lines without line endings: chained, as
+ * ours are, except the rows `byTau` marks, written by Tau (no chain keys; the
+ * row after one chains on to it).
+ */
+function chainedLines(actions: readonly string[], byTau: readonly boolean[] = []): string[] {
   const lines: string[] = [];
   let prev: string | null = null;
   actions.forEach((action, index) => {
-    const line = rowText(index, action, prev);
+    const line = rowText(index, action, byTau[index] === true ? undefined : prev);
     prev = rowSha256Hex(Buffer.from(line));
     lines.push(line);
   });
@@ -166,13 +171,15 @@ function outcome(file: string, options: AuditChainFoldOptions | null, collectAct
 const logCaseArb: fc.Arbitrary<LogCase> = fc
   .record({
     actions: fc.array(fc.constantFrom(...ACTIONS), { maxLength: 24 }),
+    // Stretches of rows written by Tau: none, some, or all of them.
+    byTau: fc.oneof(fc.constant([]), fc.array(fc.boolean(), { maxLength: 24 }), fc.constant(Array.from({ length: 24 }, () => true))),
     damage: fc.array(damageArb, { maxLength: 4 }),
     torn: fc.option(fc.constantFrom('{"act', '{"action":"pause"}', ' '), { nil: null }),
     headChoice: fc.constantFrom('none', 'missing', 'legacy', 'file', 'file_bad_offset'),
     headRow: fc.integer({ min: 1, max: 45 }),
   })
-  .map(({ actions, damage, torn, headChoice, headRow }) => {
-    const lines = chainedLines(actions);
+  .map(({ actions, byTau, damage, torn, headChoice, headRow }) => {
+    const lines = chainedLines(actions, byTau);
     for (const d of damage) applyDamage(lines, d);
     const body = lines.map((line) => `${line}\n`).join('');
     return { text: body + (torn ?? ''), headChoice, headRow };
