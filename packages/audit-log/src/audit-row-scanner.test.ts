@@ -125,6 +125,69 @@ describe('AuditRowScanner', () => {
     }
   });
 
+  // The compact layout (keys in write order, no whitespace) is scanned by its own straight-line path: each
+  // line here sits at one of its edges. Whatever the path, the answer must be the simple path's.
+  const ROW = '{"schema_version":1,"timestamp_unix_ms":1767225600000,"principal":"local:alice","action":"pause"';
+  it.each([
+    ['a Tau row', `${ROW},"action_key":"control:rl:pause","lifecycle_state":"paused","idempotent":false,"rollback_checkpoint":null,"recovery_checkpoint_source":null}`],
+    ['one of ours through the control API', `${ROW},"prev_sha256":"${'c'.repeat(64)}","os_user":"alice","host":"h","auth":"token:t1","client_address":"10.0.0.7"}`],
+    ['the action alone', '{"action":"pause"}'],
+    ['no action', '{"schema_version":1,"principal":"p"}'],
+    ['a timestamp with a leading zero', '{"timestamp_unix_ms":0123,"action":"pause"}'],
+    ['a zero timestamp', '{"timestamp_unix_ms":0,"action":"pause"}'],
+    ['a 16-digit timestamp', '{"timestamp_unix_ms":1234567890123456,"action":"pause"}'],
+    ['a 15-digit timestamp', '{"timestamp_unix_ms":123456789012345,"action":"pause"}'],
+    ['a fractional timestamp', '{"timestamp_unix_ms":17.5,"action":"pause"}'],
+    ['a timestamp with an exponent', '{"timestamp_unix_ms":17e3,"action":"pause"}'],
+    ['a negative timestamp', '{"timestamp_unix_ms":-17,"action":"pause"}'],
+    ['a string timestamp', '{"timestamp_unix_ms":"17","action":"pause"}'],
+    ['a fractional schema version', '{"schema_version":1.5,"action":"pause"}'],
+    ['a string idempotent flag', '{"action":"pause","idempotent":"true"}'],
+    ['a true idempotent flag', '{"action":"pause","idempotent":true}'],
+    ['a broken literal', '{"action":"pause","idempotent":tru}'],
+    ['a literal running on', '{"action":"pause","idempotent":truex}'],
+    ['a null that is cut short', '{"action":"pause","rollback_checkpoint":nul}'],
+    ['a null lifecycle', '{"action":"pause","lifecycle_state":null}'],
+    ['an unknown lifecycle', '{"action":"pause","lifecycle_state":"dancing"}'],
+    ['an unknown action', '{"action":"audit_accept"}'],
+    ['a raw tab in a string', '{"action":"pause","principal":"a\tb"}'],
+    ['a raw control byte in a string', '{"action":"pause","host":"a\u0001b"}'],
+    ['an escaped quote in a string', '{"action":"pause","host":"a\\"b"}'],
+    ['a non-ASCII principal', '{"action":"pause","principal":"local:jos\u00e9"}'],
+    ['a space after a colon', '{"action": "pause"}'],
+    ['a trailing comma', '{"action":"pause",}'],
+    ['bytes after the object', '{"action":"pause"} '],
+    ['a second object', '{"action":"pause"}{}'],
+    ['a repeated key out of order', '{"action":"pause","schema_version":1,"schema_version":2}'],
+    ['a repeated action', '{"action":"pause","action":"resume"}'],
+    ['keys out of write order', '{"host":"h","action":"pause","principal":"p"}'],
+    ['a key prefix cut at the end of the line', '{"action":"pause","prin'],
+    ['an unterminated string', '{"action":"pause","host":"h'],
+    ['a prev_sha256 of 65 digits', `{"action":"pause","prev_sha256":"${'c'.repeat(65)}"}`],
+    ['a prev_sha256 of 63 digits', `{"action":"pause","prev_sha256":"${'c'.repeat(63)}"}`],
+    ['a prev_sha256 that is not a string', '{"action":"pause","prev_sha256":7}'],
+  ])('the compact layout\'s edge: %s gets the simple path\'s answer', (_name, text) => {
+    const line = Buffer.from(text);
+    const scanner = new AuditRowScanner();
+    scanner.expectedPrevSha256 = 'c'.repeat(64);
+    const accepted = scanner.scan(line, 0, line.length);
+    const simple = simpleFields(line);
+    if (simple === 'rejected') expect(accepted).toBe(false);
+    else if (accepted) expect({ ...scanner.fields }).toEqual(simple);
+  });
+
+  it('keeps the right principal however many take turns (the recent ones are compared, older ones decoded again)', () => {
+    const scanner = new AuditRowScanner();
+    const principals = Array.from({ length: 12 }, (_, index) => `local:op-${String(index).padStart(2, '0')}`);
+    for (let round = 0; round < 3; round += 1) {
+      for (const principal of [...principals, ...principals.slice(0, 3).reverse()]) {
+        const line = Buffer.from(`{"action":"pause","principal":"${principal}"}`);
+        expect(scanner.scan(line, 0, line.length)).toBe(true);
+        expect(scanner.fields.principal).toBe(principal);
+      }
+    }
+  });
+
   it('never hands back the cached principal for another principal of the same length', () => {
     const scanner = new AuditRowScanner();
     const line = Buffer.from('{"action":"pause","principal":"local:alice"}');

@@ -44,10 +44,16 @@ export interface AuditReplaySplit {
   at?: number[];
   /** Logs smaller than this are replayed on one thread (default 32 MiB). */
   minBytes?: number;
-  /** `worker`: worker threads too (the default, when the built worker exists); `in-process`: every range on this thread (tests). */
-  runner?: 'worker' | 'in-process';
+  /**
+   * `worker`: worker threads too (the default, when the built worker exists);
+   * `in-process`: every range on this thread; `workers-only`: this thread
+   * claims no range, so the workers scan them all (tests).
+   */
+  runner?: 'worker' | 'in-process' | 'workers-only';
   /** Walk every row on this thread, summarizing nothing: the reference the summarized replay must equal (tests). */
   rowByRow?: boolean;
+  /** The worker entry to start (tests, which run from sources: no built entry sits beside them). */
+  workerPath?: string;
 }
 
 /** Below this a log is replayed on one thread: starting a worker costs about what scanning 10 MB does. */
@@ -220,7 +226,7 @@ function replayInRanges(walk: AuditRowWalk, whole: AuditLogReader, collectAction
       checkChain: walk.chainFold !== undefined,
     }),
   );
-  const workerPath = inputs.length > 1 && split?.runner !== 'in-process' ? rangeWorkerPath() : undefined;
+  const workerPath = inputs.length > 1 && split?.runner !== 'in-process' ? (split?.workerPath ?? rangeWorkerPath()) : undefined;
   const threads = Math.min(MAX_THREADS, os.availableParallelism(), inputs.length);
   const scans = new AuditRangeScans(inputs, workerPath, threads - 1);
   const summarizer = new AuditRangeSummarizer();
@@ -228,7 +234,7 @@ function replayInRanges(walk: AuditRowWalk, whole: AuditLogReader, collectAction
   const folding = new RangeFolding(walk, whole, inputs);
   try {
     // Scan what nobody else took, folding in whatever is ready in log order meanwhile; then the rest, waiting for it.
-    for (let index = scans.claim(); index >= 0; index = scans.claim()) {
+    for (let index = split?.runner === 'workers-only' ? -1 : scans.claim(); index >= 0; index = scans.claim()) {
       mine.set(index, summarizeRangeOrNull(summarizer, inputs[index] as AuditRangeInput));
       while (!folding.done && (mine.has(folding.next) || scans.isPosted(folding.next))) folding.foldNext(takeSummary(folding.next, mine, scans));
     }

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { formatErrorChain } from '@tau/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditChainFold, type AuditChainFoldOptions } from './audit-chain-fold.js';
@@ -11,6 +13,9 @@ import type { AuditLogReader } from './audit-log-reader.js';
 import { openAuditLogReader } from './open-audit-log.js';
 import { replayAuditLog, type AuditReplaySplit } from './replay-audit-log.js';
 import { rowSha256Hex } from './row-hash.js';
+
+/** The built worker entry: `pnpm test` builds first (turbo), as does `pnpm --filter @tau/audit-log build`. */
+const BUILT_WORKER = path.join(import.meta.dirname, '..', 'dist', 'audit-range-worker.js');
 
 let dir: string;
 beforeAll(() => {
@@ -245,9 +250,36 @@ describe('replayAuditLog split into byte ranges', () => {
     expect((outcome(file, foldOptions(text, 'file', rows), true, { at: [] }) as { verification: { ok: boolean } }).verification.ok).toBe(true);
   });
 
+  it('with worker threads (the built entry) claiming ranges too, damaged and Tau-written logs give the sequential result', () => {
+    // A property over real workers: each replay starts one, so fewer runs than the in-process property.
+    fc.assert(
+      fc.property(logCaseArb, fc.array(cutArb, { minLength: 1, maxLength: 12 }), (log, cuts) => {
+        const file = writeLog(log.text);
+        const options = foldOptions(log.text, log.headChoice, log.headRow);
+        const at = cuts.map((cut) => cutOffset(log.text, cut)).sort((a, b) => a - b);
+        const sequential = outcome(file, options, true, { at: [], rowByRow: true });
+        // The worker scans every range (this thread only folds), then both share them.
+        expect(outcome(file, options, true, { at, runner: 'workers-only', workerPath: BUILT_WORKER })).toEqual(sequential);
+        expect(outcome(file, options, true, { at, runner: 'worker', workerPath: BUILT_WORKER })).toEqual(sequential);
+        fs.rmSync(file);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('loads no worker_threads module until a replay starts workers (a V8 startup snapshot with it loaded cannot start any)', () => {
+    const entry = path.join(import.meta.dirname, '..', 'dist', 'index.js');
+    const loaded = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(entry).href)}); console.log(process.moduleLoadList.filter((name) => name.includes('worker_threads')).join(','))`],
+      { encoding: 'utf8' },
+    );
+    expect(loaded.status, loaded.stderr).toBe(0);
+    expect(loaded.stdout.trim()).toBe('');
+  });
+
   it('a worker thread (the built entry) claims ranges in turn and posts the same summaries as a scan on this thread', () => {
-    // Workers run the built JavaScript: `pnpm test` builds first (turbo), as does `pnpm --filter @tau/audit-log build`.
-    const workerPath = path.join(import.meta.dirname, '..', 'dist', 'audit-range-worker.js');
+    const workerPath = BUILT_WORKER;
     expect(fs.existsSync(workerPath), `${workerPath} missing: build @tau/audit-log first`).toBe(true);
     const lines = chainedLines(Array.from({ length: 600 }, (_, index) => ACTIONS[index % ACTIONS.length] as string));
     const text = lines.map((line) => `${line}\n`).join('');
