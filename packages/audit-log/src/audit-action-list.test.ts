@@ -34,6 +34,22 @@ describe('AuditActionList', () => {
     expect(JSON.stringify(list)).toBe(JSON.stringify(actions));
   });
 
+  it('stays exact across its 64 Ki-code chunks: pushes, appends, widening after chunks are full, counts and lookups', () => {
+    // Past two chunk boundaries, then past 256 distinct actions (every chunk widened), appended from another list.
+    const head = Array.from({ length: 150_000 }, (_, index) => ['pause', 'resume', 'status'][index % 3] as string);
+    const tail = Array.from({ length: 70_000 }, (_, index) => (index % 200 === 0 ? `rare-${index / 200}` : 'cancel'));
+    const list = listOf(head);
+    list.appendCodes(listOf(tail).toCodes());
+    list.push('pause');
+    const all = [...head, ...tail, 'pause'];
+    expect(list.length).toBe(all.length);
+    expect([...list]).toEqual(all);
+    for (const index of [0, 65_535, 65_536, 131_071, 131_072, 149_999, 150_000, 219_999, 220_000, -1]) expect(list.at(index)).toBe(all.at(index));
+    const expectedCounts = new Map<string, number>();
+    for (const action of all) expectedCounts.set(action, (expectedCounts.get(action) ?? 0) + 1);
+    expect(list.counts()).toEqual([...expectedCounts]);
+  });
+
   it('property: appending another list\'s codes (a range scanned in a worker) equals pushing its actions', () => {
     const actions = fc.array(fc.oneof(fc.constantFrom('pause', 'resume', 'status'), fc.string({ maxLength: 3 })), { maxLength: 1500 });
     fc.assert(

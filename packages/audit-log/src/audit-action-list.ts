@@ -4,23 +4,39 @@
 // a byte, the index of its action in a side table of the distinct strings.
 // A pathological log with more than 256 distinct actions widens the codes to
 // 32 bits (still 4 bytes a row, and still exact).
+//
+// The codes live in chunks of 64 Ki codes, never in one growing array: a
+// replay appends hundreds of ranges, and growing (or re-allocating exactly)
+// one array of ten million codes for each would leave copies of it for the
+// collector, which is where peak memory went (measured: 20 MiB more at 10M rows).
 
-const INITIAL_CAPACITY = 1024;
+const FIRST_CHUNK_CAPACITY = 1024;
+/** A chunk grows by doubling up to this many codes; later codes go to new chunks. */
+const CHUNK_CODES = 64 * 1024;
 const BYTE_CODES = 256;
+
+type Codes = Uint8Array | Uint32Array;
 
 /** An action list as plain data (codes into `table`), for posting between threads. */
 export interface AuditActionCodes {
-  codes: Uint8Array | Uint32Array;
+  /** The codes in order, in chunks (views of the list's own storage: the list must not change afterwards). */
+  chunks: Codes[];
   table: string[];
 }
 
 /** The actions of a replay, in log order, one small code per row. Iterable; `toJSON` gives the plain array. */
 export class AuditActionList implements Iterable<string> {
-  private codes: Uint8Array | Uint32Array = new Uint8Array(INITIAL_CAPACITY);
+  /** Full chunks, each `CHUNK_CODES` long. */
+  private readonly full: Codes[] = [];
+  /** The chunk being filled. */
+  private current: Codes = new Uint8Array(FIRST_CHUNK_CAPACITY);
+  private currentLength = 0;
   private count = 0;
   /** The distinct actions, by code. */
   private readonly table: string[] = [];
   private readonly codeOf = new Map<string, number>();
+  /** Rows per code, counted as they are added (a pass over the codes later cost a deoptimization per range). */
+  private perCode = new Float64Array(16);
   private lastAction: string | undefined;
   private lastCode = 0;
 
@@ -29,10 +45,15 @@ export class AuditActionList implements Iterable<string> {
   }
 
   push(action: string): void {
-    const code = this.codeFor(action);
-    if (this.count === this.codes.length) this.grow(this.count + 1);
-    this.codes[this.count] = code;
+    this.pushCode(this.codeFor(action));
+  }
+
+  private pushCode(code: number): void {
+    if (this.currentLength === this.current.length) this.makeRoom();
+    this.current[this.currentLength] = code;
+    this.currentLength += 1;
     this.count += 1;
+    this.perCode[code] = (this.perCode[code] as number) + 1;
   }
 
   /** The code of `action`, added to the table when new (widening the codes past 256 distinct actions). */
@@ -44,55 +65,73 @@ export class AuditActionList implements Iterable<string> {
       code = this.table.length;
       this.table.push(action);
       this.codeOf.set(action, code);
-      if (code >= BYTE_CODES && this.codes instanceof Uint8Array) this.codes = Uint32Array.from(this.codes);
+      if (code === this.perCode.length) {
+        const grown = new Float64Array(this.perCode.length * 2);
+        grown.set(this.perCode);
+        this.perCode = grown;
+      }
+      if (code >= BYTE_CODES && this.current instanceof Uint8Array) this.widen();
     }
     this.lastAction = action;
     this.lastCode = code;
     return code;
   }
 
-  /** Rows per action, in order of first appearance. */
-  counts(): [string, number][] {
-    const perCode = new Float64Array(this.table.length);
-    const { codes } = this;
-    for (let index = 0; index < this.count; index += 1) {
-      const code = codes[index] as number;
-      perCode[code] = (perCode[code] as number) + 1;
-    }
-    return this.table.map((action, code): [string, number] => [action, perCode[code] as number]).filter(([, count]) => count > 0);
+  /** Every chunk to 32-bit codes. */
+  private widen(): void {
+    for (let index = 0; index < this.full.length; index += 1) this.full[index] = Uint32Array.from(this.full[index] as Codes);
+    const wider = new Uint32Array(this.current.length);
+    wider.set(this.current.subarray(0, this.currentLength));
+    this.current = wider;
   }
 
-  /** The list as plain data a worker thread can post: its codes (trimmed copy) and their table. */
+  /** The current chunk is full: double it while it is small, else start a new one. */
+  private makeRoom(): void {
+    const wide = this.current instanceof Uint32Array;
+    if (this.current.length < CHUNK_CODES) {
+      const grown = wide ? new Uint32Array(this.current.length * 2) : new Uint8Array(this.current.length * 2);
+      grown.set(this.current);
+      this.current = grown;
+      return;
+    }
+    this.full.push(this.current);
+    this.current = wide ? new Uint32Array(CHUNK_CODES) : new Uint8Array(CHUNK_CODES);
+    this.currentLength = 0;
+  }
+
+  /** Rows per action, in order of first appearance. */
+  counts(): [string, number][] {
+    return this.table.map((action, code): [string, number] => [action, this.perCode[code] as number]).filter(([, count]) => count > 0);
+  }
+
+  /** The list as plain data a worker thread can post: views of its chunks (no copy), and the table. */
   toCodes(): AuditActionCodes {
-    return { codes: this.codes.slice(0, this.count), table: [...this.table] };
+    return { chunks: this.chunkViews(), table: [...this.table] };
   }
 
   /** Appends the actions of `other` (another list's `toCodes()`), in order. */
   appendCodes(other: AuditActionCodes): void {
-    const { codes, table } = other;
     // One lookup per distinct action, then a code per row.
-    const mapped = table.map((action) => this.codeFor(action));
-    // To the exact size: a replay appends its ranges at the end, and doubling would leave up to half unused.
-    this.grow(this.count + codes.length, true);
-    const target = this.codes;
-    let at = this.count;
-    for (let index = 0; index < codes.length; index += 1) {
-      target[at] = mapped[codes[index] as number] as number;
-      at += 1;
+    const mapped = other.table.map((action) => this.codeFor(action));
+    for (const chunk of other.chunks) {
+      for (let index = 0; index < chunk.length; index += 1) this.pushCode(mapped[chunk[index] as number] as number);
     }
-    this.count = at;
   }
 
-  /** The action of row `index` (0-based); undefined out of range. */
+  /** The action of row `index` (0-based; negative counts from the end); undefined out of range. */
   at(index: number): string | undefined {
     if (index < 0) index += this.count;
     if (index < 0 || index >= this.count) return undefined;
-    return this.table[this.codes[index] as number];
+    const chunk = Math.floor(index / CHUNK_CODES);
+    const codes = chunk < this.full.length ? (this.full[chunk] as Codes) : this.current;
+    return this.table[codes[index % CHUNK_CODES] as number];
   }
 
   *[Symbol.iterator](): Iterator<string> {
     const { table } = this;
-    for (let index = 0; index < this.count; index += 1) yield table[this.codes[index] as number] as string;
+    for (const chunk of this.chunkViews()) {
+      for (let index = 0; index < chunk.length; index += 1) yield table[chunk[index] as number] as string;
+    }
   }
 
   /** A plain array of the actions (for small logs, tests and `JSON.stringify`). */
@@ -100,13 +139,7 @@ export class AuditActionList implements Iterable<string> {
     return [...this];
   }
 
-  /** Makes room for `needed` codes (doubling keeps the copies linear; `exact`: no more); the old codes are garbage right after. */
-  private grow(needed: number, exact = false): void {
-    if (needed <= this.codes.length) return;
-    let capacity = exact ? needed : this.codes.length;
-    while (capacity < needed) capacity *= 2;
-    const grown = this.codes instanceof Uint8Array ? new Uint8Array(capacity) : new Uint32Array(capacity);
-    grown.set(this.codes.subarray(0, this.count));
-    this.codes = grown;
+  private chunkViews(): Codes[] {
+    return [...this.full, this.current.subarray(0, this.currentLength)];
   }
 }

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+/** Positions in a batch are 32-bit integers. */
+const MAX_BATCH_BUFFER_BYTES = 0x7fffffff;
 /** Read size; large enough that syscalls cost nothing next to scanning. */
 const DEFAULT_CHUNK_BYTES = 1 << 20;
 
@@ -31,17 +33,18 @@ export interface AuditLogRange {
 
 /** Where `AuditLogLines.nextBatch` puts the lines it advanced over: their ranges in `buf`, file offsets, first line number. */
 export class AuditLineBatch {
-  // Float64: a buffer grown for one long line may pass 2 GiB.
-  readonly starts: Float64Array;
-  readonly ends: Float64Array;
+  // Int32 (small integers to V8 all the way: a double here made the scanning code deoptimize); a buffer past
+  // 2 GiB (one line longer than 1 GiB) is refused by `nextBatch`, and its reader walks that range line by line.
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
   readonly offsets: Float64Array;
   /** Lines in the batch now. */
   count = 0;
   firstLine = 0;
 
   constructor(readonly capacity: number) {
-    this.starts = new Float64Array(capacity);
-    this.ends = new Float64Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
     this.offsets = new Float64Array(capacity);
   }
 }
@@ -119,6 +122,7 @@ export class AuditLogLines {
       batch.count = 0;
       return 0;
     }
+    if (this.buf.length > MAX_BATCH_BUFFER_BYTES) throw new RangeError(`a line of over ${MAX_BATCH_BUFFER_BYTES >> 30} GiB cannot be batched`);
     let count = 0;
     do {
       batch.starts[count] = this.start;

@@ -9,6 +9,7 @@
 // the calling side.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type * as WorkerThreads from 'node:worker_threads';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { AuditRangeInput, AuditRangeSummarizer, AuditRangeSummary } from './audit-range-summary.js';
 
@@ -46,7 +47,7 @@ export function rangeWorkerPath(): string | undefined {
  * started after deserialization unable to boot (measured on Node 20: they
  * exit silently), so nothing here may load it at import time.
  */
-function workerThreads(): typeof import('node:worker_threads') {
+function workerThreads(): typeof WorkerThreads {
   return process.getBuiltinModule('node:worker_threads');
 }
 

@@ -11,6 +11,7 @@
 // time and never contradicts its action, and the rows after the range's first
 // either all name the row before them in `prev_sha256` (ours) or all carry
 // none (Tau's).
+//
 // The range's first row is handed over whole (its link and timestamp depend
 // on the range before), the rest as a run whose effect on the folds is a few
 // numbers (`AuditReplayFold.addLinkedRun`, `AuditChainFold.addLinkedRun`).
@@ -52,7 +53,7 @@ export interface AuditRangeInput {
   collectActions: boolean;
   /** The recorded head's last row hash: the run reports the last row that hashes to it. Null: none. */
   expectedHeadSha256: string | null;
-  /** Hash every row and require the links (a replay that checks the chain); false: neither, and `lastSha256` is ''. */
+  /** Hash every row and check the links of a chained run (a replay that checks the chain); false: neither, and `lastSha256` is ''. */
   checkChain: boolean;
 }
 
