@@ -303,28 +303,10 @@ export class AuditRowScanner {
           while (j < end && PLAIN_STRING_BYTE[buf[j] as number] === 1) j += 1;
           if (j >= end || buf[j] !== QUOTE) return false;
           i = j + 1;
-          switch (key) {
-            case Key.Action:
-              this.sawAction = true;
-              fields.action = this.actionText(valueStart, j);
-              break;
-            case Key.Principal:
-              fields.principal = this.principalText(valueStart, j);
-              break;
-            case Key.LifecycleState: {
-              const state = LIFECYCLE_STATE_BY_LENGTH[j - valueStart];
-              fields.lifecycle_state = state !== undefined && state.pattern.matchesAt(view, valueStart) ? state.text : undefined;
-              break;
-            }
-            case Key.PrevSha256:
-              if (this.wantPrevSha256) fields.prev_sha256 = buf.toString('latin1', valueStart, j);
-              break;
-            case Key.Other:
-              break;
-            default:
-              // A string timestamp or idempotent flag: the general scan reads it as absent.
-              return false;
-          }
+          // A string timestamp or idempotent flag: the general scan reads it as absent.
+          if (key === Key.Timestamp || key === Key.Idempotent) return false;
+          // Keys come in write order here, so no second `action` reaches this.
+          if (key !== Key.Other) this.storePlainString(key, valueStart, j, 'latin1');
         }
       } else if (first > DIGIT_0 && first <= DIGIT_9) {
         // A plain positive integer of at most 15 digits (anything longer or with a fraction: decline).
@@ -474,26 +456,34 @@ export class AuditRowScanner {
       // Rare: let JSON.parse decode the (already validated) string token exactly.
       return this.storeString(key, JSON.parse(buf.toString('utf8', i, end)) as string) ? end : -1;
     }
-    const start = i + 1;
-    const stop = end - 1;
+    return this.storePlainString(key, i + 1, end - 1, valueNonAscii ? 'utf8' : 'latin1') ? end : -1;
+  }
+
+  /**
+   * Stores the string value `buf[start, stop)` (valid, without escapes; in
+   * `encoding`) of `key`, one of action, principal, lifecycle_state and
+   * prev_sha256; false for a second `action` (the simple path reports it).
+   */
+  private storePlainString(key: Key, start: number, stop: number, encoding: 'latin1' | 'utf8'): boolean {
+    const { fields } = this;
     switch (key) {
       case Key.Action:
-        if (this.sawAction) return -1;
+        if (this.sawAction) return false;
         this.sawAction = true;
         fields.action = this.actionText(start, stop);
-        break;
+        return true;
       case Key.Principal:
         fields.principal = this.principalText(start, stop);
-        break;
+        return true;
       case Key.LifecycleState: {
         const state = LIFECYCLE_STATE_BY_LENGTH[stop - start];
-        fields.lifecycle_state = state !== undefined && rangeEquals(buf, start, stop, state.bytes) ? state.text : undefined;
-        break;
+        fields.lifecycle_state = state !== undefined && state.pattern.matchesAt(this.view, start) ? state.text : undefined;
+        return true;
       }
       default:
-        if (this.wantPrevSha256) fields.prev_sha256 = buf.toString(valueNonAscii ? 'utf8' : 'latin1', start, stop);
+        if (this.wantPrevSha256) fields.prev_sha256 = this.buf.toString(encoding, start, stop);
+        return true;
     }
-    return end;
   }
 
   /** Stores a decoded string value; false for a duplicate `action` (the simple path reports it). */
