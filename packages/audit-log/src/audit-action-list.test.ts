@@ -8,6 +8,13 @@ function listOf(actions: readonly string[]): AuditActionList {
   return list;
 }
 
+/** Rows per action, in order of first appearance (what `counts()` gives). */
+function countsOf(actions: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const action of actions) counts.set(action, (counts.get(action) ?? 0) + 1);
+  return [...counts];
+}
+
 describe('AuditActionList', () => {
   it('property: holds exactly the pushed actions, in order, whatever their number and variety', () => {
     // Few distinct actions (byte codes), and many (past 256 distinct: widened codes), across growth boundaries.
@@ -61,5 +68,48 @@ describe('AuditActionList', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('property: lists continuing one code table (a thread\'s ranges), appended in log order among others, equal pushing every action, counts included', () => {
+    const part = fc.array(fc.oneof(fc.constantFrom('pause', 'resume', 'status'), fc.string({ maxLength: 3 })), { maxLength: 400 });
+    fc.assert(
+      // Each part is a range: scanned by this thread (continuing its last list) or by another (a list of its own).
+      fc.property(part, fc.array(fc.record({ actions: part, mine: fc.boolean() }), { minLength: 1, maxLength: 6 }), (head, ranges) => {
+        const joined = listOf(head);
+        let mine: AuditActionList | undefined;
+        for (const { actions, mine: isMine } of ranges) {
+          const list = isMine ? AuditActionList.continuing(mine) : new AuditActionList();
+          for (const action of actions) list.push(action);
+          if (isMine) mine = list;
+          expect(list.toJSON()).toEqual(actions);
+          // A continuing list orders its counts as its table does (actions this thread met before come first).
+          expect(new Map(list.counts())).toEqual(new Map(countsOf(actions)));
+          joined.appendCodes(list.toCodes());
+        }
+        const all = [...head, ...ranges.flatMap((range) => range.actions)];
+        expect(joined.toJSON()).toEqual(all);
+        expect(joined.counts()).toEqual(countsOf(all));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('continues a table past 256 actions with wide codes, and appends it whole or mapped', () => {
+    const first = AuditActionList.continuing(undefined);
+    const many = Array.from({ length: 300 }, (_, index) => `action-${index}`);
+    for (const action of many) first.push(action);
+    const next = AuditActionList.continuing(first);
+    const later = ['action-299', 'action-5', 'new-one', 'action-299'];
+    for (const action of later) next.push(action);
+    expect(next.toJSON()).toEqual(later);
+    expect(new Map(next.counts())).toEqual(new Map(countsOf(later)));
+    // Appended to an empty list, the codes keep their meaning (copied whole); after other actions, they are mapped.
+    for (const head of [[], ['zzz', 'action-7']]) {
+      const joined = listOf(head);
+      joined.appendCodes(first.toCodes());
+      joined.appendCodes(next.toCodes());
+      expect(joined.toJSON()).toEqual([...head, ...many, ...later]);
+      expect(joined.counts()).toEqual(countsOf([...head, ...many, ...later]));
+    }
   });
 });

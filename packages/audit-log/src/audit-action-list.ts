@@ -22,6 +22,8 @@ export interface AuditActionCodes {
   /** The codes in order, in chunks (views of the list's own storage: the list must not change afterwards). */
   chunks: Codes[];
   table: string[];
+  /** Rows per code (`counts[code]`), so that appending them needs no pass to count. */
+  counts: number[];
 }
 
 /** The actions of a replay, in log order, one small code per row. Iterable; `toJSON` gives the plain array. */
@@ -32,13 +34,33 @@ export class AuditActionList implements Iterable<string> {
   private current: Codes = new Uint8Array(FIRST_CHUNK_CAPACITY);
   private currentLength = 0;
   private count = 0;
-  /** The distinct actions, by code. */
-  private readonly table: string[] = [];
-  private readonly codeOf = new Map<string, number>();
+  /** The distinct actions, by code (shared with the list this one continues, if any). */
+  private table: string[] = [];
+  private codeOf = new Map<string, number>();
   /** Rows per code, counted as they are added (a pass over the codes later cost a deoptimization per range). */
   private perCode = new Float64Array(16);
-  private lastAction: string | undefined;
-  private lastCode = 0;
+  /** The last action coded, and its code (-1: none yet). */
+  private lastAction = '';
+  private lastCode = -1;
+
+  /**
+   * A new list extending the code table of `previous` instead of starting its
+   * own: a thread summarizing range after range then meets a new action once,
+   * not once per range (each time, it threw away the optimized scan).
+   * `previous` must take no more actions.
+   */
+  static continuing(previous: AuditActionList | undefined): AuditActionList {
+    // Every field keeps the kind of value it was created with (V8 optimizes for the kinds it saw).
+    const list = new AuditActionList();
+    if (previous === undefined) return list;
+    list.table = previous.table;
+    list.codeOf = previous.codeOf;
+    list.lastAction = previous.lastAction;
+    list.lastCode = previous.lastCode;
+    if (list.table.length > list.perCode.length) list.perCode = new Float64Array(list.table.length * 2);
+    if (list.table.length > BYTE_CODES) list.current = new Uint32Array(FIRST_CHUNK_CAPACITY);
+    return list;
+  }
 
   get length(): number {
     return this.count;
@@ -59,14 +81,16 @@ export class AuditActionList implements Iterable<string> {
   /** The code of `action`, added to the table when new (widening the codes past 256 distinct actions). */
   private codeFor(action: string): number {
     // Rows mostly share a few actions; skip the map lookup for a repeat.
-    if (action === this.lastAction) return this.lastCode;
+    // Read before the test, so that V8 has seen it read before a row first repeats its action.
+    const lastCode = this.lastCode;
+    if (lastCode >= 0 && action === this.lastAction) return lastCode;
     let code = this.codeOf.get(action);
     if (code === undefined) {
       code = this.table.length;
       this.table.push(action);
       this.codeOf.set(action, code);
-      if (code === this.perCode.length) {
-        const grown = new Float64Array(this.perCode.length * 2);
+      if (code >= this.perCode.length) {
+        const grown = new Float64Array(Math.max(this.perCode.length * 2, code + 1));
         grown.set(this.perCode);
         this.perCode = grown;
       }
@@ -99,22 +123,55 @@ export class AuditActionList implements Iterable<string> {
     this.currentLength = 0;
   }
 
-  /** Rows per action, in order of first appearance. */
+  /**
+   * Rows per action, in order of first appearance; for a list continuing
+   * another's table, in that table's order (an action the thread met in an
+   * earlier range comes first, and so was met earlier in the log too).
+   */
   counts(): [string, number][] {
     return this.table.map((action, code): [string, number] => [action, this.perCode[code] as number]).filter(([, count]) => count > 0);
   }
 
   /** The list as plain data a worker thread can post: views of its chunks (no copy), and the table. */
   toCodes(): AuditActionCodes {
-    return { chunks: this.chunkViews(), table: [...this.table] };
+    return { chunks: this.chunkViews(), table: [...this.table], counts: Array.from(this.perCode.subarray(0, this.table.length)) };
   }
 
   /** Appends the actions of `other` (another list's `toCodes()`), in order. */
   appendCodes(other: AuditActionCodes): void {
-    // One lookup per distinct action, then a code per row.
+    // One lookup per distinct action; the codes are copied in bulk when they keep their meaning here (the usual
+    // case: the same few actions, first seen in the same order), else mapped one by one.
     const mapped = other.table.map((action) => this.codeFor(action));
+    const same = mapped.every((code, index) => code === index);
     for (const chunk of other.chunks) {
-      for (let index = 0; index < chunk.length; index += 1) this.pushCode(mapped[chunk[index] as number] as number);
+      if (same) this.copyCodes(chunk);
+      else this.mapCodes(chunk, mapped);
+    }
+    for (let code = 0; code < mapped.length; code += 1) {
+      const here = mapped[code] as number;
+      this.perCode[here] = (this.perCode[here] as number) + (other.counts[code] ?? 0);
+    }
+  }
+
+  /** Appends `codes` as they are (their counts are the caller's to add). */
+  private copyCodes(codes: Codes): void {
+    for (let from = 0; from < codes.length; ) {
+      if (this.currentLength === this.current.length) this.makeRoom();
+      const take = Math.min(codes.length - from, this.current.length - this.currentLength);
+      this.current.set(codes.subarray(from, from + take), this.currentLength);
+      this.currentLength += take;
+      this.count += take;
+      from += take;
+    }
+  }
+
+  /** Appends `codes` through `mapped` (their counts are the caller's to add). */
+  private mapCodes(codes: Codes, mapped: number[]): void {
+    for (let index = 0; index < codes.length; index += 1) {
+      if (this.currentLength === this.current.length) this.makeRoom();
+      this.current[this.currentLength] = mapped[codes[index] as number] as number;
+      this.currentLength += 1;
+      this.count += 1;
     }
   }
 

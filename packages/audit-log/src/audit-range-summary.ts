@@ -100,7 +100,11 @@ export interface AuditLinkedRun {
   recentRows: { line: number; offset: number }[];
   /** Each row's action (null when not collected). */
   actions: AuditActionCodes | null;
-  /** Rows per action, in order of first appearance in the run. */
+  /**
+   * Rows per action: those first met in this run in that order, after those
+   * the thread met in an earlier range (the fold has met them already, as
+   * those ranges come earlier in the log).
+   */
   actionCounts: [string, number][];
   /** Distinct principals, in order of first appearance in the run. */
   principals: string[];
@@ -151,20 +155,38 @@ export function summarizeAuditRange(input: AuditRangeInput): AuditRangeSummary |
 
 /**
  * Summarizes ranges one after another on one thread (a replay hands each
- * thread many), keeping its read buffer and line batch, and its per-batch
- * code hot: a fresh start per range would pay the compiler's warm-up again.
+ * thread many), keeping its read buffer, line batch, scanner and action
+ * table: a fresh start per range would pay the compiler's warm-up again.
+ *
+ * What happens once per range (its first row, its end) is kept out of the
+ * per-row loop (`scanBatches`, `RangeSummary.addBatch`): code V8 optimized
+ * before a path ever ran is thrown away when that path first runs, and a
+ * path that runs once per range would do that on every thread.
  */
 export class AuditRangeSummarizer {
   private readonly batch = new AuditLineBatch(LINES_PER_BATCH);
   private readonly hashes: string[] = new Array<string>(LINES_PER_BATCH).fill('');
   private buffer: Buffer | undefined;
+  /** One scanner per kind of scan, kept from range to range (the principals it remembers stay useful too). */
+  private readonly scanners: { chained?: AuditRowScanner; unchained?: AuditRowScanner } = {};
+  /** The last range's action list, whose code table the next range's extends. */
+  private lastActions: AuditActionList | undefined;
 
   summarize(input: AuditRangeInput): AuditRangeSummary | null {
     const log = openRange(input, this.buffer);
     if (log === undefined) return null;
     try {
-      const range = new RangeSummary(input);
-      while (log.nextBatch(this.batch) > 0 && range.addBatch(log.lines.buf, this.batch, this.hashes));
+      const scanner = input.checkChain ? (this.scanners.chained ??= new AuditRowScanner(true)) : (this.scanners.unchained ??= new AuditRowScanner(false));
+      const actions = input.collectActions ? AuditActionList.continuing(this.lastActions) : null;
+      if (actions !== null) this.lastActions = actions;
+      const range = new RangeSummary(input, scanner, actions);
+      const { batch, hashes } = this;
+      let from = NO_ROW_YET;
+      while (from === NO_ROW_YET && log.nextBatch(batch) > 0) {
+        if (input.checkChain) hashLines(log.lines.buf, batch, hashes);
+        from = range.takeFirstRow(log.lines.buf, batch, hashes);
+      }
+      if (from >= 0 && range.addBatch(log.lines.buf, batch, hashes, from)) scanBatches(log, batch, hashes, range, input.checkChain);
       return range.finish(log.lines);
     } finally {
       // The buffer as it is now (grown, if a line needed it) serves the next range.
@@ -174,12 +196,36 @@ export class AuditRangeSummarizer {
   }
 }
 
+/** `takeFirstRow`: the batch held no row (blank lines only). */
+const NO_ROW_YET = -1;
+/** `takeFirstRow`: the summary stopped at the first row. */
+const STOPPED = -2;
+
+/** The per-batch loop of a range's rows after its first: hash a batch of lines, then scan it. */
+function scanBatches(log: AuditLogReader, batch: AuditLineBatch, hashes: string[], range: RangeSummary, checkChain: boolean): void {
+  while (log.nextBatch(batch) > 0) {
+    const buf = log.lines.buf;
+    // Without a chain check nothing needs the hashes (the replay reads its last row back and hashes that).
+    if (checkChain) hashLines(buf, batch, hashes);
+    if (!range.addBatch(buf, batch, hashes, 0)) return;
+  }
+}
+
+/** Each line's SHA-256 hex into `hashes` (64 lines hashed, then scanned: each loop stays hot in the caches). */
+function hashLines(buf: Buffer, batch: AuditLineBatch, hashes: string[]): void {
+  const { starts, ends, count } = batch;
+  // A plain Uint8Array view: Buffer's own `subarray` costs more per row than the view.
+  const { buffer, byteOffset } = buf;
+  for (let k = 0; k < count; k += 1) {
+    const start = starts[k] as number;
+    hashes[k] = rowSha256Hex(new Uint8Array(buffer, byteOffset + start, (ends[k] as number) - start));
+  }
+}
+
 /** One range's summary being built, batch by batch. */
 class RangeSummary {
   private readonly checkChain: boolean;
   private readonly expectedHead: string | null;
-  private readonly scanner: AuditRowScanner;
-  private readonly actions: AuditActionList | null;
   private readonly counts = new Map<string, number>();
   private readonly principals = new Set<string>();
   // A ring of the last rows' positions (a shift per row would move the whole window).
@@ -194,11 +240,17 @@ class RangeSummary {
   private previousLine = 0;
   private lineBeforeLast = 0;
   private previousTimestamp = 0;
-  private lastPrincipal: string | undefined = undefined;
+  /** The principal of the last row that had one; '' and `principalNoted` false: none yet (a string throughout, for V8). */
+  private lastPrincipal = '';
+  private principalNoted = false;
   private lastOffset = 0;
   private lastByteLength = 0;
   private lastLineEndLength = 1;
-  private headMatch: AuditLinkedRun['headMatch'] = null;
+  // The last row hashing to the expected head, as plain numbers set on every row (index 0: none), so that
+  // the row that matches runs the same code as every other row.
+  private headMatchIndex = 0;
+  private headMatchLine = 0;
+  private headMatchOffset = 0;
   private impliedLifecycle: LifecycleState | null = null;
   // The last mutating row's position as plain fields (an object per row would be most rows' garbage); line 0: none.
   private lastMutatingLine = 0;
@@ -207,23 +259,55 @@ class RangeSummary {
   private stoppedAt: number | null = null;
   private stoppedLine = 0;
 
-  constructor(input: AuditRangeInput) {
+  constructor(
+    input: AuditRangeInput,
+    private readonly scanner: AuditRowScanner,
+    private readonly actions: AuditActionList | null,
+  ) {
     this.checkChain = input.checkChain;
     this.expectedHead = input.expectedHeadSha256;
-    this.scanner = new AuditRowScanner(input.checkChain);
-    this.actions = input.collectActions ? new AuditActionList() : null;
   }
 
-  /** Adds a batch of lines; false once a line ends the summary (it stops before that line). */
-  addBatch(buf: Buffer, batch: AuditLineBatch, hashes: string[]): boolean {
+  /**
+   * Takes the range's first row (its link and timestamp are checked by the
+   * replay, against the range before) from the batch. Returns the index of
+   * the line after it; `NO_ROW_YET` when the batch holds only blank lines;
+   * `STOPPED` when the summary stops at it.
+   */
+  takeFirstRow(buf: Buffer, batch: AuditLineBatch, hashes: string[]): number {
+    const { starts, ends, offsets, count } = batch;
+    for (let k = 0; k < count; k += 1) {
+      const start = starts[k] as number;
+      const end = ends[k] as number;
+      const offset = offsets[k] as number;
+      const lineNumber = batch.firstLine + k;
+      if (isBlankAuditLine(buf, start, end)) continue;
+      const fields = this.scanner.scan(buf, start, end) ? this.scanner.fields : undefined;
+      const timestamp = fields?.timestamp_unix_ms;
+      if (fields === undefined || timestamp === undefined) {
+        this.stop(offset, lineNumber);
+        return STOPPED;
+      }
+      const sha256 = this.checkChain ? (hashes[k] as string) : '';
+      this.first = { line: lineNumber, offset, byteLength: end - start, lineEndLength: buf[end] === CR ? 2 : 1, sha256, fields: { ...fields } };
+      this.previousSha256 = sha256;
+      this.previousLine = lineNumber;
+      this.previousTimestamp = timestamp;
+      return k + 1;
+    }
+    return NO_ROW_YET;
+  }
+
+  /**
+   * Adds the batch's lines from index `from` on, all rows of the run (the
+   * first row was taken already); false once a line ends the summary (it
+   * stops before that line).
+   */
+  addBatch(buf: Buffer, batch: AuditLineBatch, hashes: string[], from: number): boolean {
     const count = batch.count;
     const { starts, ends, offsets } = batch;
-    const { checkChain, scanner } = this;
-    // Without a chain check nothing needs the hashes (the replay reads its last row back and hashes that).
-    if (checkChain) {
-      for (let k = 0; k < count; k += 1) hashes[k] = rowSha256Hex(buf.subarray(starts[k] as number, ends[k] as number));
-    }
-    for (let k = 0; k < count; k += 1) {
+    const { checkChain, scanner, actions, expectedHead } = this;
+    for (let k = from; k < count; k += 1) {
       const start = starts[k] as number;
       const end = ends[k] as number;
       const offset = offsets[k] as number;
@@ -233,52 +317,51 @@ class RangeSummary {
       const timestamp = fields?.timestamp_unix_ms;
       if (fields === undefined || timestamp === undefined) return this.stop(offset, lineNumber);
       const sha256 = checkChain ? (hashes[k] as string) : '';
-      const lineEndLength = buf[end] === CR ? 2 : 1;
-      if (this.first === null) {
-        this.first = { line: lineNumber, offset, byteLength: end - start, lineEndLength, sha256, fields: { ...fields } };
-      } else {
-        // A row of the run: it must leave the folds in the plain state (linked, in time, consistent).
-        const { action } = fields;
-        const derived = lifecycleAfterAction(action);
-        const recorded = fields.lifecycle_state;
-        const prev = fields.prev_sha256;
-        if (this.rows === 0) {
-          this.chained = prev !== undefined;
-          this.firstLine = lineNumber;
-        }
-        if (
-          (this.chained ? prev !== this.previousSha256 : prev !== undefined) ||
-          timestamp < this.previousTimestamp ||
-          (derived !== undefined && recorded !== undefined && recorded !== derived)
-        ) {
-          return this.stop(offset, lineNumber);
-        }
-        if (derived !== undefined) {
-          this.impliedLifecycle = recorded ?? derived;
-          this.lastMutatingLine = lineNumber;
-          this.lastMutatingOffset = offset;
-          this.lastMutatingLength = end - start;
-        }
-        const rows = this.rows + 1;
-        this.rows = rows;
-        // With the actions kept, their counts are taken from the list at the end (a map update per row costs more).
-        if (this.actions === null) this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
-        else this.actions.push(action);
-        const { principal } = fields;
-        if (principal !== undefined && principal !== this.lastPrincipal) {
-          this.principals.add(principal);
-          this.lastPrincipal = principal;
-        }
-        if (checkChain && sha256 === this.expectedHead) this.headMatch = { index: rows, line: lineNumber, offset };
-        this.recentLines[rows % RECENT_ROWS_KEPT] = lineNumber;
-        this.recentOffsets[rows % RECENT_ROWS_KEPT] = offset;
-        this.lineBeforeLast = this.previousLine;
-        this.lastOffset = offset;
-        this.lastByteLength = end - start;
-        this.lastLineEndLength = lineEndLength;
+      // It must leave the folds in the plain state (linked, in time, consistent).
+      const { action } = fields;
+      const derived = lifecycleAfterAction(action);
+      const recorded = fields.lifecycle_state;
+      const prev = fields.prev_sha256;
+      // The run's first row decides whether it is chained (stored on every row: no branch of its own).
+      const runStart = this.rows === 0;
+      const chained = runStart ? prev !== undefined : this.chained;
+      this.chained = chained;
+      this.firstLine = runStart ? lineNumber : this.firstLine;
+      if (
+        (chained ? prev !== this.previousSha256 : prev !== undefined) ||
+        timestamp < this.previousTimestamp ||
+        (derived !== undefined && recorded !== undefined && recorded !== derived)
+      ) {
+        return this.stop(offset, lineNumber);
       }
-      // The next row most likely names this hash: the scanner then matches it instead of decoding it.
-      if (checkChain) scanner.expectedPrevSha256 = sha256;
+      if (derived !== undefined) {
+        this.impliedLifecycle = recorded ?? derived;
+        this.lastMutatingLine = lineNumber;
+        this.lastMutatingOffset = offset;
+        this.lastMutatingLength = end - start;
+      }
+      const rows = this.rows + 1;
+      this.rows = rows;
+      // With the actions kept, their counts are taken from the list at the end (a map update per row costs more).
+      if (actions === null) this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
+      else actions.push(action);
+      const { principal } = fields;
+      if (principal !== undefined && (principal !== this.lastPrincipal || !this.principalNoted)) {
+        this.principals.add(principal);
+        this.lastPrincipal = principal;
+        this.principalNoted = true;
+      }
+      // Never true without the chain check: the hash is '' then, and a head hash is 64 hex digits or null.
+      const isHead = sha256 === expectedHead;
+      this.headMatchIndex = isHead ? rows : this.headMatchIndex;
+      this.headMatchLine = isHead ? lineNumber : this.headMatchLine;
+      this.headMatchOffset = isHead ? offset : this.headMatchOffset;
+      this.recentLines[rows % RECENT_ROWS_KEPT] = lineNumber;
+      this.recentOffsets[rows % RECENT_ROWS_KEPT] = offset;
+      this.lineBeforeLast = this.previousLine;
+      this.lastOffset = offset;
+      this.lastByteLength = end - start;
+      this.lastLineEndLength = buf[end] === CR ? 2 : 1;
       this.previousSha256 = sha256;
       this.previousLine = lineNumber;
       this.previousTimestamp = timestamp;
@@ -307,7 +390,7 @@ class RangeSummary {
             lastByteLength: this.lastByteLength,
             lastLineEndLength: this.lastLineEndLength,
             lastSha256: this.previousSha256,
-            headMatch: this.headMatch,
+            headMatch: this.headMatchIndex === 0 ? null : { index: this.headMatchIndex, line: this.headMatchLine, offset: this.headMatchOffset },
             recentRows: recentRowsOf(this.recentLines, this.recentOffsets, rows),
             actions: this.actions === null ? null : this.actions.toCodes(),
             actionCounts: this.actions === null ? [...this.counts] : this.actions.counts(),

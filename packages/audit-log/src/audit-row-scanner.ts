@@ -212,16 +212,20 @@ export class AuditRowScanner {
   /** Set by `scanNumber`: the number was plain digits (no sign, fraction or exponent). */
   private plainInteger = false;
   private sawAction = false;
-  /** The principals seen last, most recent first (each decoded once while it stays here). */
+  /** The principals seen last (each decoded once while it stays here), in a ring. */
   private readonly recentPrincipals: { pattern: BytePattern; text: string }[] = [];
+  /** Where the next principal not among the recent ones goes, once they are `RECENT_PRINCIPALS_KEPT`. */
+  private nextPrincipalSlot = 0;
   private readonly otherActions = new Map<string, string>();
 
   /**
    * The SHA-256 hex of the row before the next one scanned, when the caller
    * knows it (chain checking): a `prev_sha256` equal to it is taken as that
-   * string without being scanned. Only plain lower-case hex is ever set here.
+   * string without being scanned. Only plain lower-case hex is ever set here;
+   * '' when there is none (always a string: a field that is sometimes
+   * undefined made the optimized scanner deoptimize at each range's first row).
    */
-  expectedPrevSha256: string | undefined;
+  expectedPrevSha256 = '';
 
   /** `wantPrevSha256`: decode `prev_sha256` (verify needs it; replay does not, and skips the string). */
   constructor(private readonly wantPrevSha256 = true) {}
@@ -293,20 +297,27 @@ export class AuditRowScanner {
       const first = i < end ? (buf[i] as number) : -1;
       if (first === QUOTE) {
         const valueStart = i + 1;
-        if (key === Key.PrevSha256 && this.matchesExpectedPrevSha256(valueStart, end)) {
-          fields.prev_sha256 = this.expectedPrevSha256;
-          i = valueStart + SHA256_HEX_LENGTH + 1;
-        } else {
-          // A plain string: printable ASCII up to the closing quote (an escape, control or non-ASCII byte: decline).
-          let j = valueStart;
-          while (j + 4 <= end && !hasSpecialStringByte(view.getInt32(j, true))) j += 4;
-          while (j < end && PLAIN_STRING_BYTE[buf[j] as number] === 1) j += 1;
-          if (j >= end || buf[j] !== QUOTE) return false;
-          i = j + 1;
-          // A string timestamp or idempotent flag: the general scan reads it as absent.
-          if (key === Key.Timestamp || key === Key.Idempotent) return false;
-          // Keys come in write order here, so no second `action` reaches this.
-          if (key !== Key.Other) this.storePlainString(key, valueStart, j, 'latin1');
+        // A plain string: printable ASCII up to the closing quote (an escape, control or non-ASCII byte: decline).
+        let j = valueStart;
+        while (j + 4 <= end && !hasSpecialStringByte(view.getInt32(j, true))) j += 4;
+        while (j < end && PLAIN_STRING_BYTE[buf[j] as number] === 1) j += 1;
+        if (j >= end || buf[j] !== QUOTE) return false;
+        i = j + 1;
+        // A string timestamp or idempotent flag: the general scan reads it as absent.
+        if (key === Key.Timestamp || key === Key.Idempotent) return false;
+        // Keys come in write order here, so no second `action` reaches this. Stored here, not through
+        // `storePlainString`: the compiler then does not optimize that function on its own first (measured: as
+        // long as this whole function takes to optimize, on the one other core the replay has).
+        if (key === Key.PrevSha256) {
+          if (this.wantPrevSha256) fields.prev_sha256 = latin1Text(buf, valueStart, j);
+        } else if (key === Key.Action) {
+          this.sawAction = true;
+          fields.action = this.actionText(valueStart, j);
+        } else if (key === Key.Principal) {
+          fields.principal = this.principalText(valueStart, j);
+        } else if (key === Key.LifecycleState) {
+          const state = LIFECYCLE_STATE_BY_LENGTH[j - valueStart];
+          fields.lifecycle_state = state !== undefined && state.pattern.matchesAt(view, valueStart) ? state.text : undefined;
         }
       } else if (first > DIGIT_0 && first <= DIGIT_9) {
         // A plain positive integer of at most 15 digits (anything longer or with a fraction: decline).
@@ -338,16 +349,6 @@ export class AuditRowScanner {
       if (next !== COMMA) return false;
       i += 1;
     }
-  }
-
-  /** Whether `buf[at, ...)` holds the expected prev_sha256's 64 hex digits and then the closing quote. */
-  private matchesExpectedPrevSha256(at: number, end: number): boolean {
-    const expected = this.expectedPrevSha256;
-    if (expected?.length !== SHA256_HEX_LENGTH || !this.wantPrevSha256 || at + SHA256_HEX_LENGTH >= end) return false;
-    const buf = this.buf;
-    if (buf[at + SHA256_HEX_LENGTH] !== QUOTE) return false;
-    // Decoded natively and compared as strings: a third of the time of a character-by-character loop (measured).
-    return latin1Text(buf, at, at + SHA256_HEX_LENGTH) === expected;
   }
 
   /** The byte at `i`, or -1 at or past the end of the line (the buffer may hold more data there). */
@@ -439,7 +440,7 @@ export class AuditRowScanner {
       // `"<that hash>"` byte for byte is the whole validation of this token, and the value is that
       // very string: no scan, no decoding, and the chain's comparison then finds the same string.
       const expected = this.expectedPrevSha256;
-      if (expected !== undefined && this.wantPrevSha256 && this.peek(i + 1 + expected.length) === QUOTE && asciiEquals(buf, i + 1, expected)) {
+      if (expected.length === SHA256_HEX_LENGTH && this.wantPrevSha256 && this.peek(i + 1 + expected.length) === QUOTE && asciiEquals(buf, i + 1, expected)) {
         fields.prev_sha256 = expected;
         return i + 2 + expected.length;
       }
@@ -481,7 +482,7 @@ export class AuditRowScanner {
         return true;
       }
       default:
-        if (this.wantPrevSha256) fields.prev_sha256 = this.buf.toString(encoding, start, stop);
+        if (this.wantPrevSha256) fields.prev_sha256 = encoding === 'latin1' ? latin1Text(this.buf, start, stop) : this.buf.toString(encoding, start, stop);
         return true;
     }
   }
@@ -534,21 +535,23 @@ export class AuditRowScanner {
 
   private principalText(start: number, stop: number): string {
     // Logs repeat a few principals, mostly in long runs: compare bytes with the recent ones before decoding.
+    // Kept in a ring, never reordered: a reordering that first ran after V8 optimized this threw the scan away.
     const recent = this.recentPrincipals;
     const length = stop - start;
     for (let index = 0; index < recent.length; index += 1) {
       const entry = recent[index] as { pattern: BytePattern; text: string };
-      if (entry.pattern.length === length && entry.pattern.matchesAt(this.view, start)) {
-        if (index > 0) {
-          recent.splice(index, 1);
-          recent.unshift(entry);
-        }
-        return entry.text;
-      }
+      if (entry.pattern.length === length && entry.pattern.matchesAt(this.view, start)) return entry.text;
     }
+    return this.rememberPrincipal(start, stop);
+  }
+
+  /** Decodes a principal not among the recent ones, and keeps it there in place of the oldest. */
+  private rememberPrincipal(start: number, stop: number): string {
     const text = this.buf.toString('utf8', start, stop);
-    recent.unshift({ pattern: new BytePattern(this.buf.subarray(start, stop)), text });
-    if (recent.length > RECENT_PRINCIPALS_KEPT) recent.pop();
+    const entry = { pattern: new BytePattern(this.buf.subarray(start, stop)), text };
+    if (this.recentPrincipals.length < RECENT_PRINCIPALS_KEPT) this.recentPrincipals.push(entry);
+    else this.recentPrincipals[this.nextPrincipalSlot] = entry;
+    this.nextPrincipalSlot = (this.nextPrincipalSlot + 1) % RECENT_PRINCIPALS_KEPT;
     return text;
   }
 

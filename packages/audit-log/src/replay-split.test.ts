@@ -250,6 +250,24 @@ describe('replayAuditLog split into byte ranges', () => {
     expect((outcome(file, foldOptions(text, 'file', rows), true, { at: [] }) as { verification: { ok: boolean } }).verification.ok).toBe(true);
   });
 
+  it('a range that opens with more blank lines than a batch holds, or holds nothing else, still matches', () => {
+    // A summary takes a range's first row apart from the rest, batch by batch (64 lines each) until it finds one.
+    const lines = chainedLines(Array.from({ length: 300 }, (_, index) => ACTIONS[index % ACTIONS.length] as string));
+    const blanks = (count: number) => Array.from({ length: count }, (_, index) => (index % 3 === 0 ? '  ' : ''));
+    const parts = [lines.slice(0, 100), blanks(70), lines.slice(100, 200), blanks(200), lines.slice(200)];
+    const text = parts.flat().map((line) => `${line}\n`).join('');
+    const file = writeLog(text);
+    const offsetOfLine = (line: number) => Buffer.byteLength(parts.flat().slice(0, line).map((entry) => `${entry}\n`).join(''));
+    // Cuts right before each run of blank lines, inside one, and after it (the next range opens on a row).
+    const at = [offsetOfLine(100) - 1, offsetOfLine(235) - 1, offsetOfLine(270) - 1, offsetOfLine(300) - 1, offsetOfLine(400) - 1];
+    for (const checkChain of [true, false]) {
+      const options = checkChain ? foldOptions(text, 'file', 250) : null;
+      const sequential = outcome(file, options, true, { at: [], rowByRow: true });
+      expect(outcome(file, options, true, { at, runner: 'in-process' })).toEqual(sequential);
+      expect(outcome(file, options, true, { at, runner: 'workers-only', workerPath: BUILT_WORKER })).toEqual(sequential);
+    }
+  });
+
   it('with worker threads (the built entry) claiming ranges too, damaged and Tau-written logs give the sequential result', () => {
     // A property over real workers: each replay starts one, so fewer runs than the in-process property.
     fc.assert(
