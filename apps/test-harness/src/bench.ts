@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRIMARY_CHECKPOINT_FILE, CONTROL_AUDIT_FILE, RECOVERY_REPORT_FILE } from '@tau/schemas';
@@ -68,6 +68,24 @@ function row(measurement: string, command: string, input: string, result: Proces
 }
 
 /**
+ * Flushes a generated fixture's files to disk before anything is timed on it:
+ * otherwise the first command that fsyncs the audit log (resume, pause) also
+ * pays for writing out the hundreds of megabytes the generator left in the
+ * page cache, and its time says more about the fixture than the command.
+ */
+function flushFixture(stateDir: string): void {
+  for (const entry of readdirSync(stateDir, { withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const fd = openSync(join(stateDir, entry.name), 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/**
  * Measures what DESIGN.md promises about speed and memory: cold start against
  * `node -e 0`, a 1M-row audit log (replay, chain verify, and real `resume`
  * and `pause` on it, the state dir restored between them), and restoring from 300 MB and 1 GB
@@ -91,6 +109,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
 
     const replayRows = options.replayRows ?? 1_000_000;
     const big = writeScenario('big-audit', join(workDir, 'big-audit'), { rows: replayRows });
+    flushFixture(big.stateDir);
     const logBytes = statSync(join(big.stateDir, CONTROL_AUDIT_FILE)).size;
     const input = `${replayRows.toLocaleString('en-US')} rows (${formatByteSize(logBytes)})`;
     emit(row('audit replay', 'tau-po resume --dry-run', input, await measureProcess(...tauPo(options.binary, ['resume', '--dry-run', ...flagsOf(big)]))));
@@ -111,6 +130,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
 
     for (const bytes of options.checkpointBytes ?? [300_000_000, 1_000_000_000]) {
       const scenario = writeScenario('big-checkpoint', join(workDir, `checkpoint-${bytes}`), { checkpointBytes: bytes });
+      flushFixture(scenario.stateDir);
       const size = formatByteSize(statSync(join(scenario.stateDir, PRIMARY_CHECKPOINT_FILE)).size);
       // verify first: it reads the whole file, as resume does, so both see the same page cache.
       const primary = join(scenario.stateDir, PRIMARY_CHECKPOINT_FILE);

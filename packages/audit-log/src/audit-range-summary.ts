@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import type { LifecycleState } from '@tau/schemas';
 import { AuditActionList, type AuditActionCodes } from './audit-action-list.js';
-import { AuditLineBatch, type AuditLogLines, type AuditTornTail } from './audit-log-lines.js';
+import { AuditLineBatch, type AuditTornTail } from './audit-log-lines.js';
 import { AuditLogReader, type AuditLogFileIdentity } from './audit-log-reader.js';
 import { lifecycleAfterAction } from './audit-replay-fold.js';
 import type { AuditRowFields } from './audit-row-fields.js';
@@ -186,8 +186,8 @@ export class AuditRangeSummarizer {
         if (input.checkChain) hashLines(log.lines.buf, batch, hashes);
         from = range.takeFirstRow(log.lines.buf, batch, hashes);
       }
-      if (from >= 0 && range.addBatch(log.lines.buf, batch, hashes, from)) scanBatches(log, batch, hashes, range, input.checkChain);
-      return range.finish(log.lines);
+      if (from >= 0 && range.addBatch(log.lines.buf, batch, hashes, from, input.checkChain)) scanBatches(log, batch, hashes, range);
+      return range.finish(log);
     } finally {
       // The buffer as it is now (grown, if a line needed it) serves the next range.
       this.buffer = log.lines.buf;
@@ -201,13 +201,13 @@ const NO_ROW_YET = -1;
 /** `takeFirstRow`: the summary stopped at the first row. */
 const STOPPED = -2;
 
-/** The per-batch loop of a range's rows after its first: hash a batch of lines, then scan it. */
-function scanBatches(log: AuditLogReader, batch: AuditLineBatch, hashes: string[], range: RangeSummary, checkChain: boolean): void {
+/** The per-batch loop of a range's rows after its first: hash a batch of lines (when needed), then scan it. */
+function scanBatches(log: AuditLogReader, batch: AuditLineBatch, hashes: string[], range: RangeSummary): void {
   while (log.nextBatch(batch) > 0) {
     const buf = log.lines.buf;
-    // Without a chain check nothing needs the hashes (the replay reads its last row back and hashes that).
-    if (checkChain) hashLines(buf, batch, hashes);
-    if (!range.addBatch(buf, batch, hashes, 0)) return;
+    const hashed = range.needsHashes();
+    if (hashed) hashLines(buf, batch, hashes);
+    if (!range.addBatch(buf, batch, hashes, 0, hashed)) return;
   }
 }
 
@@ -299,14 +299,27 @@ class RangeSummary {
   }
 
   /**
+   * Whether the next rows' hashes are needed. Without a chain check, none
+   * are (the replay reads its last row back and hashes that). With one, a
+   * run of rows that carry no `prev_sha256` (a log Tau wrote) links nothing
+   * to them, and with no recorded head no row is looked for by its hash:
+   * only the run's last row's hash is needed then, and `finish` reads that
+   * row back. Half of such a replay's time was hashing.
+   */
+  needsHashes(): boolean {
+    return this.checkChain && (this.rows === 0 || this.chained || this.expectedHead !== null);
+  }
+
+  /**
    * Adds the batch's lines from index `from` on, all rows of the run (the
    * first row was taken already); false once a line ends the summary (it
-   * stops before that line).
+   * stops before that line). `hashed`: `hashes` holds the batch's hashes
+   * (else the rows' hashes are unknown, and recorded as '').
    */
-  addBatch(buf: Buffer, batch: AuditLineBatch, hashes: string[], from: number): boolean {
+  addBatch(buf: Buffer, batch: AuditLineBatch, hashes: string[], from: number, hashed: boolean): boolean {
     const count = batch.count;
     const { starts, ends, offsets } = batch;
-    const { checkChain, scanner, actions, expectedHead } = this;
+    const { scanner, actions, expectedHead } = this;
     for (let k = from; k < count; k += 1) {
       const start = starts[k] as number;
       const end = ends[k] as number;
@@ -316,7 +329,7 @@ class RangeSummary {
       const fields = scanner.scan(buf, start, end) ? scanner.fields : undefined;
       const timestamp = fields?.timestamp_unix_ms;
       if (fields === undefined || timestamp === undefined) return this.stop(offset, lineNumber);
-      const sha256 = checkChain ? (hashes[k] as string) : '';
+      const sha256 = hashed ? (hashes[k] as string) : '';
       // It must leave the folds in the plain state (linked, in time, consistent).
       const { action } = fields;
       const derived = lifecycleAfterAction(action);
@@ -351,7 +364,7 @@ class RangeSummary {
         this.lastPrincipal = principal;
         this.principalNoted = true;
       }
-      // Never true without the chain check: the hash is '' then, and a head hash is 64 hex digits or null.
+      // Never true for a row not hashed: its hash is '' here, and a head hash is 64 hex digits or null.
       const isHead = sha256 === expectedHead;
       this.headMatchIndex = isHead ? rows : this.headMatchIndex;
       this.headMatchLine = isHead ? lineNumber : this.headMatchLine;
@@ -375,8 +388,12 @@ class RangeSummary {
     return false;
   }
 
-  finish(lines: AuditLogLines): AuditRangeSummary {
+  finish(log: AuditLogReader): AuditRangeSummary {
     const { rows } = this;
+    const { lines } = log;
+    // The run's last row was not hashed (see `needsHashes`): its hash is read back now.
+    const lastSha256 =
+      rows > 0 && this.checkChain && this.previousSha256 === '' ? rowSha256Hex(log.readBytesAt(this.lastOffset, this.lastByteLength)) : this.previousSha256;
     const run: AuditLinkedRun | null =
       rows === 0
         ? null
@@ -389,7 +406,7 @@ class RangeSummary {
             lastOffset: this.lastOffset,
             lastByteLength: this.lastByteLength,
             lastLineEndLength: this.lastLineEndLength,
-            lastSha256: this.previousSha256,
+            lastSha256,
             headMatch: this.headMatchIndex === 0 ? null : { index: this.headMatchIndex, line: this.headMatchLine, offset: this.headMatchOffset },
             recentRows: recentRowsOf(this.recentLines, this.recentOffsets, rows),
             actions: this.actions === null ? null : this.actions.toCodes(),

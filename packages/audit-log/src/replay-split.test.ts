@@ -250,6 +250,31 @@ describe('replayAuditLog split into byte ranges', () => {
     expect((outcome(file, foldOptions(text, 'file', rows), true, { at: [] }) as { verification: { ok: boolean } }).verification.ok).toBe(true);
   });
 
+  it('long stretches Tau wrote (hashed only where a link or the head needs it) match, and so does the chained row after one', () => {
+    // With no recorded head, a summary of rows without prev_sha256 stops hashing after its first batch of 64 and
+    // reads the run's last row back: the chained row that opens the next range must still find its link.
+    const byTau = Array.from({ length: 800 }, (_, index) => index < 300 || index >= 500);
+    const lines = chainedLines(Array.from({ length: 800 }, (_, index) => ACTIONS[index % 4] as string), byTau);
+    const text = lines.map((line) => `${line}\n`).join('');
+    const file = writeLog(text);
+    const lineStart = (line: number) => Buffer.byteLength(lines.slice(0, line).map((entry) => `${entry}\n`).join(''));
+    // Cuts: inside the first Tau stretch, right before the first chained row, inside the chained stretch,
+    // right before the second Tau stretch, inside it.
+    const at = [lineStart(150), lineStart(300), lineStart(420), lineStart(500), lineStart(700)].map((offset) => offset - 1);
+    for (const choice of ['none', 'missing', 'legacy', 'file'] as const) {
+      for (const headRow of [1, 299, 450, 800]) {
+        const options = foldOptions(text, choice, headRow);
+        const sequential = outcome(file, options, true, { at: [], rowByRow: true });
+        expect(outcome(file, options, true, { at, runner: 'in-process' })).toEqual(sequential);
+        // Without the actions kept, one cut right before the first chained row.
+        expect(outcome(file, options, false, { at: [at[1] as number], runner: 'in-process' })).toEqual(outcome(file, options, false, { at: [], rowByRow: true }));
+      }
+    }
+    const options = foldOptions(text, 'none', 1);
+    expect(outcome(file, options, true, { at, runner: 'workers-only', workerPath: BUILT_WORKER })).toEqual(outcome(file, options, true, { at: [], rowByRow: true }));
+    expect((outcome(file, options, true, { at }) as { verification: { ok: boolean } }).verification.ok).toBe(true);
+  });
+
   it('a range that opens with more blank lines than a batch holds, or holds nothing else, still matches', () => {
     // A summary takes a range's first row apart from the rest, batch by batch (64 lines each) until it finds one.
     const lines = chainedLines(Array.from({ length: 300 }, (_, index) => ACTIONS[index % ACTIONS.length] as string));
