@@ -224,6 +224,8 @@ describe('replayAuditLog split into byte ranges', () => {
         const at = cuts.map((cut) => cutOffset(log.text, cut)).sort((a, b) => a - b);
         expect(outcome(file, options, collect, { at, runner: 'in-process' })).toEqual(sequential);
         expect(outcome(file, options, collect, { at: [] })).toEqual(sequential);
+        // The default cuts (even ranges, then smaller ones at the end), on a log of any size.
+        expect(outcome(file, options, collect, { minBytes: 1, runner: 'in-process' })).toEqual(sequential);
         fs.rmSync(file);
       }),
       { numRuns: 600 },
