@@ -5,7 +5,7 @@
  */
 export { replaceFileAtomically } from './atomic-replace.js';
 /** What `replaceFileAtomically` writes: a string, bytes, or an iterable of such pieces (streamed, never held whole). */
-export type { FileContent } from './file-content.js';
+export { utf8PiecesOf, type FileContent } from './file-content.js';
 export { appendLineDurably } from './durable-append.js';
 /** Whether a write to a path can succeed (nothing, a regular file, or a link to one), observed and decided apart. */
 export { observeWriteTarget, writeTargetProblem, type WriteTargetObservation } from './write-target.js';

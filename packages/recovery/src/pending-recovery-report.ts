@@ -7,7 +7,7 @@
 // committed is never installed.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { renameFileDurably, replaceFileAtomically } from '@tau/durable-fs';
+import { renameFileDurably, replaceFileAtomically, utf8PiecesOf } from '@tau/durable-fs';
 import { openRegularFile, serializeRecoveryReportChunks, type AuditReplayRow, type RecoveryReportToWrite } from '@tau/schemas';
 import type { StateDirPaths } from './state-dir-paths.js';
 
@@ -17,10 +17,11 @@ export const RECOVERY_REPORT_DIGEST_KEY = 'recovery_report_sha256';
 /** Bytes read at a time when hashing a pending report. */
 const HASH_CHUNK_BYTES = 1 << 20;
 
-function* hashing(pieces: Iterable<string>, hash: ReturnType<typeof createHash>): Generator<string> {
-  for (const piece of pieces) {
-    hash.update(piece, 'utf8');
-    yield piece;
+/** The pieces as UTF-8 bytes, each hashed as it goes by (encoded once, for the hash and the file alike). */
+function* hashing(pieces: Iterable<string>, hash: ReturnType<typeof createHash>): Generator<Uint8Array> {
+  for (const bytes of utf8PiecesOf(pieces)) {
+    hash.update(bytes);
+    yield bytes;
   }
 }
 

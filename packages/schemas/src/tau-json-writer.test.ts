@@ -47,6 +47,21 @@ describe('writeTauJson', () => {
 });
 
 describe('writeTauJsonChunks', () => {
+  it('matches JSON.stringify for arrays that repeat a few strings (remembered with their separator), mixed with other values', () => {
+    const few = fc.constantFrom('pause', 'resume', '', 'tab\there', 'quote"d', 'é', 'x'.repeat(64), 'y'.repeat(65));
+    const item = fc.oneof({ weight: 8, arbitrary: few }, fc.constant(null), fc.maxSafeInteger(), fc.array(few, { maxLength: 3 }), fc.dictionary(few, few, { maxKeys: 2 }));
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 60 }), fc.boolean(), fc.integer({ min: 1, max: 200 }), (items, asSequence, chunkChars) => {
+        // Also as a sequence that is not an array (a compact action list is one).
+        const array: TauJsonValue = asSequence ? { length: items.length, [Symbol.iterator]: () => items[Symbol.iterator]() } : items;
+        const value: TauJsonValue = { replayed_actions: array, nested: [items] };
+        expect([...writeTauJsonChunks(value, 'pretty', chunkChars)].join('')).toBe(JSON.stringify({ replayed_actions: items, nested: [items] }, null, 2));
+        expect(writeTauJson(value, 'compact')).toBe(JSON.stringify({ replayed_actions: items, nested: [items] }));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('gives pieces whose concatenation is the whole text, each but the last at least chunkChars long', () => {
     fc.assert(
       fc.property(integerJson, fc.integer({ min: 1, max: 80 }), fc.constantFrom('pretty', 'compact'), (value, chunkChars, style) => {

@@ -114,9 +114,21 @@ class TauJsonChunkWriter {
     let written = 0;
     // Scalars are appended here, not through a generator call: one generator per element would be the churn.
     if (isArray) {
+      // A short string after the first element: its separator and text, remembered as one piece per
+      // distinct string (a million replayed actions are a handful of strings).
+      const afterSeparator = new Map<string, string>();
       for (const item of value as Iterable<TauJsonValue>) {
-        this.append(written === 0 ? childIndent : separator);
-        if (!this.appendScalar(item)) yield* this.container(item as TauJsonContainer, depth + 1);
+        if (written > 0 && typeof item === 'string' && item.length <= REMEMBERED_STRING_MAX_LENGTH) {
+          let text = afterSeparator.get(item);
+          if (text === undefined) {
+            text = separator + JSON.stringify(item);
+            if (afterSeparator.size < REMEMBERED_STRING_LIMIT) afterSeparator.set(item, text);
+          }
+          this.append(text);
+        } else {
+          this.append(written === 0 ? childIndent : separator);
+          if (!this.appendScalar(item)) yield* this.container(item as TauJsonContainer, depth + 1);
+        }
         written += 1;
         if (this.partsLength >= this.chunkChars) yield this.takeParts();
       }
