@@ -51,6 +51,24 @@ describe('BytePattern', () => {
     expect(new BytePattern(needle).matchesAt(view(other), 0)).toBe(false);
   });
 
+  it('notices a change to any single byte, for every length up to 40 (straight-line words and the loop past them)', () => {
+    for (let length = 0; length <= 40; length += 1) {
+      // Text (8-byte words), and a zero first word (which makes the whole pattern compared in 4-byte words).
+      for (const fill of [(index: number) => 0x41 + (index % 26), (index: number) => (index < 8 ? 0 : 0x30 + (index % 10))]) {
+        const bytes = Array.from({ length }, (_, index) => fill(index));
+        const pattern = new BytePattern(Uint8Array.from(bytes));
+        const padded = [0x20, ...bytes, 0x20];
+        const view = (data: number[]) => new DataView(Uint8Array.from(data).buffer);
+        expect(pattern.matchesAt(view(padded), 1)).toBe(true);
+        for (let index = 0; index < length; index += 1) {
+          const changed = [...padded];
+          changed[index + 1] = (changed[index + 1] as number) ^ 0x01;
+          expect(pattern.matchesAt(view(changed), 1), `length ${length}, byte ${index}`).toBe(false);
+        }
+      }
+    }
+  });
+
   it('copies its bytes: changing the source later changes nothing', () => {
     const source = Buffer.from('"principal":');
     const pattern = new BytePattern(source);
