@@ -306,8 +306,8 @@ export class AuditRowScanner {
         // A string timestamp or idempotent flag: the general scan reads it as absent.
         if (key === Key.Timestamp || key === Key.Idempotent) return false;
         // Keys come in write order here, so no second `action` reaches this. Stored here, not through
-        // `storePlainString`: the compiler then does not optimize that function on its own first (measured: as
-        // long as this whole function takes to optimize, on the one other core the replay has).
+        // `storePlainString`: called from here, V8 also optimized that function on its own first, which took
+        // as long as optimizing this whole one (measured with --trace-opt), on the one other core the replay has.
         if (key === Key.PrevSha256) {
           if (this.wantPrevSha256) fields.prev_sha256 = latin1Text(buf, valueStart, j);
         } else if (key === Key.Action) {
