@@ -100,6 +100,7 @@ export {
   type RecoveryReportToWrite,
   type ReplayedActionSequence,
 } from './recovery-report.js';
+export type { TauJsonStringCodes } from './tau-json-writer.js';
 export {
   POLICY_CHECKPOINT_KEYS,
   policyCheckpointHeaderSchema,

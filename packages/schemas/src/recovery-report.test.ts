@@ -7,6 +7,7 @@ import {
   recoveryReportSchema,
   serializeRecoveryReport,
   serializeRecoveryReportChunks,
+  type ReplayedActionSequence,
   type RecoveryReport,
 } from './recovery-report.js';
 import { thrownBy } from './thrown-error.test-support.js';
@@ -127,6 +128,25 @@ describe('serializeRecoveryReportChunks', () => {
     );
     const bad = { ...reportOf([]), replayed_actions: new ActionSequence(['pause', 7 as unknown as string]) };
     expect(thrownBy(() => serializeRecoveryReportChunks(bad))).toBeInstanceOf(ArtifactSerializeError);
+  });
+
+  it('writes a sequence that gives its actions as codes as the same bytes, and refuses one whose codes leave its table', () => {
+    /** The actions as codes into a table of the distinct ones, as `AuditActionList` holds them. */
+    function coded(table: unknown[], codes: number[]): ReplayedActionSequence {
+      const entries = codes.map((code) => table[code] as string);
+      return { length: entries.length, [Symbol.iterator]: () => entries[Symbol.iterator](), toCodes: () => ({ table, chunks: [Uint8Array.from(codes)] }) };
+    }
+    fc.assert(
+      fc.property(reportArbitrary, fc.integer({ min: 1, max: 200 }), (report, chunkChars) => {
+        const table = [...new Set(report.replayed_actions)];
+        const compact = { ...report, replayed_actions: coded(table, report.replayed_actions.map((action) => table.indexOf(action))) };
+        expect([...serializeRecoveryReportChunks(compact, chunkChars)].join('')).toBe(expectedText(report));
+      }),
+      { numRuns: 100 },
+    );
+    for (const bad of [coded(['pause'], [0, 1]), coded(['pause', 7], [0, 1])]) {
+      expect(thrownBy(() => serializeRecoveryReportChunks({ ...reportOf([]), replayed_actions: bad }))).toBeInstanceOf(ArtifactSerializeError);
+    }
   });
 
   it('validates at the call, before any piece is asked for', () => {

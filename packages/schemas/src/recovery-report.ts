@@ -3,7 +3,7 @@ import { parseArtifactText, readArtifactFileText, validateForWrite, validateJson
 import { SCHEMA_VERSION } from './constants.js';
 import { checkpointSourceSchema } from './enums.js';
 import { nullableEnumField, nullableStringField, nullableU64Field } from './nullable-fields.js';
-import { orderKeys, writeTauJsonChunks } from './tau-json-writer.js';
+import { orderKeys, writeTauJsonChunks, type TauJsonStringCodes } from './tau-json-writer.js';
 import { u64Schema } from './u64.js';
 
 /** `prior_lifecycle_state`: the control state's lifecycle before `resume`, or `missing` when there was none. */
@@ -37,6 +37,8 @@ export type RecoveryReport = z.infer<typeof recoveryReportSchema>;
  */
 export interface ReplayedActionSequence extends Iterable<string> {
   readonly length: number;
+  /** The actions as codes into a table of the distinct ones (then written from the table's bytes). */
+  toCodes?(): TauJsonStringCodes;
 }
 
 /** Key order Tau writes. */
@@ -74,9 +76,22 @@ function isArrayOfStrings(value: unknown): value is string[] {
   return true;
 }
 
+/** Whether every code names an entry of the table, and every entry is a string (a pass over bytes, not strings). */
+function areCodedStrings(codes: TauJsonStringCodes): boolean {
+  if (!codes.table.every((entry) => typeof entry === 'string')) return false;
+  let highest = -1;
+  for (const chunk of codes.chunks) {
+    for (let index = 0; index < chunk.length; index += 1) highest = Math.max(highest, chunk[index] as number);
+  }
+  return highest < codes.table.length;
+}
+
 /** A compact `replayed_actions` (not an array) whose every entry is a string. */
 function isSequenceOfStrings(value: unknown): value is ReplayedActionSequence {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !(Symbol.iterator in value)) return false;
+  const sequence = value as ReplayedActionSequence;
+  // What the writer writes from: the codes, when the sequence has them.
+  if (typeof sequence.toCodes === 'function') return areCodedStrings(sequence.toCodes());
   for (const item of value as Iterable<unknown>) {
     if (typeof item !== 'string') return false;
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { F64Value, orderKeys, writeTauJson, writeTauJsonChunks, type TauJsonValue } from './tau-json-writer.js';
+import { F64Value, orderKeys, writeTauJson, writeTauJsonChunks, type TauJsonSequence, type TauJsonValue } from './tau-json-writer.js';
 
 // JSON values whose numbers are all safe integers: there serde_json and JSON.stringify agree byte for byte.
 const integerJson = fc.letrec<{ value: TauJsonValue }>((tie) => ({
@@ -81,6 +81,40 @@ describe('writeTauJsonChunks', () => {
     // An element adds at most `,\n    "rollback"` (17 code units) past the threshold.
     for (const piece of pieces) expect(piece.length).toBeLessThan(4096 + 17 + 1);
     expect(pieces.join('')).toBe(JSON.stringify({ replayed_actions: actions, diagnostics: ['done'] }, null, 2));
+  });
+
+  /** Strings held as codes into a table, in chunks (as `@tau/audit-log`'s action list holds them); iterable like any sequence. */
+  function codedSequence(table: readonly unknown[], chunks: (Uint8Array | Uint32Array)[]): TauJsonSequence {
+    const entries = chunks.flatMap((chunk) => Array.from(chunk, (code) => table[code] as TauJsonValue));
+    return { length: entries.length, [Symbol.iterator]: () => entries[Symbol.iterator](), toCodes: () => ({ table, chunks }) };
+  }
+
+  it('writes a sequence given as codes exactly as the array of its strings, at any chunk size, wherever it sits', () => {
+    const text = fc.oneof(fc.constantFrom('pause', 'resume', '', 'tab\there', 'quote"d', 'back\\slash', 'é', '\u2028', '😀', 'x'.repeat(70)), fc.string({ unit: 'binary', maxLength: 8 }));
+    const wide = fc.boolean();
+    const coded = fc.uniqueArray(text, { minLength: 1, maxLength: 6 }).chain((table) =>
+      fc.tuple(fc.constant(table), fc.array(fc.array(fc.nat(table.length - 1), { maxLength: 30 }), { maxLength: 5 }), wide),
+    );
+    fc.assert(
+      fc.property(coded, fc.oneof(fc.integer({ min: 1, max: 120 }), fc.constant(Number.POSITIVE_INFINITY)), fc.constantFrom('pretty', 'compact'), ([table, codeLists, isWide], chunkChars, style) => {
+        const chunks = codeLists.map((codes) => (isWide ? Uint32Array.from(codes) : Uint8Array.from(codes)));
+        const strings = codeLists.flat().map((code) => table[code] as string);
+        const value: TauJsonValue = { before: 'x', replayed_actions: codedSequence(table, chunks), nested: [codedSequence(table, chunks)], after: [1] };
+        const plain = { before: 'x', replayed_actions: strings, nested: [strings], after: [1] };
+        const pieces = [...writeTauJsonChunks(value, style, chunkChars)];
+        expect(pieces.join('')).toBe(style === 'pretty' ? JSON.stringify(plain, null, 2) : JSON.stringify(plain));
+        for (const piece of pieces.slice(0, -1)) expect(piece.length).toBeGreaterThanOrEqual(chunkChars);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a coded sequence with a code outside its table, and writes one whose table is not all strings entry by entry', () => {
+    const broken = codedSequence(['pause', 'resume'], [Uint8Array.from([0, 1, 2])]);
+    expect(() => [...writeTauJsonChunks({ replayed_actions: broken }, 'pretty', 64)]).toThrow(/code 2, outside its table of 2 strings/);
+    expect(() => [...writeTauJsonChunks({ replayed_actions: codedSequence(['pause'], [Uint8Array.from([1])]) }, 'pretty', 64)]).toThrow(RangeError);
+    const mixed = codedSequence(['pause', 7, null], [Uint8Array.from([0, 1, 2, 0])]);
+    expect([...writeTauJsonChunks(mixed, 'compact', 4)].join('')).toBe('["pause",7,null,"pause"]');
   });
 
   it('with an unbounded chunk size gives one piece, the text writeTauJson returns', () => {

@@ -23,6 +23,18 @@ export type TauJsonValue =
  */
 export interface TauJsonSequence extends Iterable<TauJsonValue> {
   readonly length: number;
+  /**
+   * The entries as codes into a table of the distinct strings, when that is
+   * how the sequence holds them (`@tau/audit-log`'s action list): written
+   * from each table entry's bytes, with no string per entry.
+   */
+  toCodes?(): TauJsonStringCodes;
+}
+
+/** A sequence of strings as codes: entry `i` is `table[code i]`, the codes in order across `chunks`. */
+export interface TauJsonStringCodes {
+  readonly table: readonly unknown[];
+  readonly chunks: readonly (Uint8Array | Uint32Array)[];
 }
 
 function writeNumber(value: number): string {
@@ -113,7 +125,10 @@ class TauJsonChunkWriter {
     this.append(isArray ? '[' : '{');
     let written = 0;
     // Scalars are appended here, not through a generator call: one generator per element would be the churn.
-    if (isArray) {
+    const codes = isArray ? this.stringCodesOf(value) : undefined;
+    if (codes !== undefined) {
+      written = yield* this.codedStrings(codes, childIndent, separator);
+    } else if (isArray) {
       // A short string after the first element: its separator and text, remembered as one piece per
       // distinct string (a million replayed actions are a handful of strings).
       const afterSeparator = new Map<string, string>();
@@ -146,12 +161,109 @@ class TauJsonChunkWriter {
     this.append(isArray ? ']' : '}');
   }
 
+  /**
+   * The codes of a sequence that holds its strings as codes, when its table
+   * is strings only (anything else is written entry by entry, as any sequence).
+   */
+  private stringCodesOf(value: TauJsonValue[] | TauJsonSequence): TauJsonStringCodes | undefined {
+    if (Array.isArray(value) || typeof value.toCodes !== 'function') return undefined;
+    const codes = value.toCodes();
+    return codes.table.every((entry) => typeof entry === 'string') ? codes : undefined;
+  }
+
+  /** Appends the entries of a coded sequence of strings, handing out pieces as any array does; returns the number of entries. */
+  private *codedStrings(codes: TauJsonStringCodes, firstIndent: string, separator: string): Generator<string, number, undefined> {
+    const entries = new CodedStringTexts(codes, firstIndent, separator);
+    for (;;) {
+      this.partsLength += entries.take(this.parts, this.chunkChars - this.partsLength);
+      if (this.partsLength < this.chunkChars) return entries.written;
+      yield this.takeParts();
+    }
+  }
+
   /** Appends a scalar's text; false (nothing appended) for an array or object. */
   private appendScalar(value: TauJsonValue): boolean {
     const text = this.scalarText(value);
     if (text === undefined) return false;
     this.append(text);
     return true;
+  }
+}
+
+/**
+ * `text` as one flat string: a concatenation is a pair of strings in V8, and
+ * a pair joined a million times is walked a million times.
+ */
+function flatString(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+/**
+ * The texts of a coded sequence's entries, each with its separator: one
+ * string per distinct entry, made once, then one array load per entry. For
+ * a million replayed actions this replaces an iterator step and a map
+ * lookup per entry. A plain method called per piece, not a generator's
+ * loop: V8 cannot optimize a generator while it runs a loop, so a million
+ * entries there would run unoptimized throughout.
+ */
+class CodedStringTexts {
+  private readonly first: string[];
+  private readonly later: string[];
+  private chunkIndex = 0;
+  private index = 0;
+  /** Entries taken so far. */
+  written = 0;
+
+  constructor(
+    private readonly codes: TauJsonStringCodes,
+    firstIndent: string,
+    separator: string,
+  ) {
+    const table = codes.table as readonly string[];
+    this.first = table.map((text) => flatString(firstIndent + JSON.stringify(text)));
+    this.later = table.map((text) => flatString(separator + JSON.stringify(text)));
+  }
+
+  /** Appends entries' texts to `texts` until they are `wanted` code units long or none is left; returns their length. */
+  take(texts: string[], wanted: number): number {
+    const { chunks } = this.codes;
+    let length = 0;
+    if (this.written === 0 && this.chunkIndex < chunks.length) {
+      // The first entry has the indent without the comma (a sequence may start with empty chunks).
+      while (this.chunkIndex < chunks.length && (chunks[this.chunkIndex] as Uint8Array | Uint32Array).length === 0) this.chunkIndex += 1;
+      if (this.chunkIndex === chunks.length) return 0;
+      const text = this.textOf(this.first, (chunks[this.chunkIndex] as Uint8Array | Uint32Array)[0] as number);
+      texts.push(text);
+      length += text.length;
+      this.index = 1;
+      this.written = 1;
+    }
+    const { later } = this;
+    while (length < wanted && this.chunkIndex < chunks.length) {
+      const chunk = chunks[this.chunkIndex] as Uint8Array | Uint32Array;
+      const from = this.index;
+      let index = from;
+      for (; length < wanted && index < chunk.length; index += 1) {
+        const text = later[chunk[index] as number] ?? this.textOf(later, chunk[index] as number);
+        texts.push(text);
+        length += text.length;
+      }
+      this.written += index - from;
+      if (index < chunk.length) {
+        this.index = index;
+      } else {
+        this.chunkIndex += 1;
+        this.index = 0;
+      }
+    }
+    return length;
+  }
+
+  /** The text for `code`; a code outside the table is a broken sequence. */
+  private textOf(texts: string[], code: number): string {
+    const text = texts[code];
+    if (text === undefined) throw new RangeError(`a coded sequence holds code ${code}, outside its table of ${texts.length} strings`);
+    return text;
   }
 }
 
