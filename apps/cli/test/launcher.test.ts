@@ -101,6 +101,16 @@ describe('launcher', () => {
     expect(runTauPo(control('status'), { command: `${TAU_PO}.js` })).toEqual(viaNode);
   });
 
+  it('starts the control server from the plain bundle with its young generation capped (the snapshot would refuse the flag)', () => {
+    const traced = runTauPo(['serve', '--help'], { command: 'sh', commandArgs: ['-x', TAU_PO] });
+    expect(traced.status).toBe(0);
+    expect(traced.stderr).toMatch(/exec node --max-semi-space-size=4 \S+\/tau-po\.cjs serve --help/);
+    expect(traced.stdout).toMatch(/^tau-po serve: the control API/);
+    // Every other command still starts from the snapshot.
+    const status = runTauPo([...control('status'), '--json'], { command: 'sh', commandArgs: ['-x', TAU_PO] });
+    expect(status.stderr).toMatch(/exec \S+ --snapshot-blob /);
+  });
+
   it('ignores NODE_EXTRA_CA_CERTS (no TLS; Node would load it at start-up)', () => {
     const run = runTauPo(control('status'), { env: { NODE_EXTRA_CA_CERTS: path.join(workDir, 'no-such-ca.pem') } });
     expect(run).toMatchObject({ status: 0, stderr: '' });
