@@ -27,7 +27,7 @@ export { verifyAuditChain } from './verify-audit-chain.js';
 /**
  * The chain-check seam: a pure fold over per-row facts (line, offset, length,
  * sha256, prev_sha256) that any scan engine feeds in log order; and the
- * serial feeder over a file.
+ * feeder over a file (byte ranges on every core, as replay).
  */
 export {
   AuditChainFold,

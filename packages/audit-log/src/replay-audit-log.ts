@@ -70,8 +70,27 @@ const TAIL_RANGES = 4;
 const TAIL_RANGE_DIVISOR = 4;
 const MAX_THREADS = 4;
 
+/**
+ * What takes a log's rows in order while it is scanned in ranges: a range's
+ * summary where one stands for its rows, the rows one by one where none does
+ * (`foldAuditLogInRanges`). The replay's walk is one; `audit verify`'s another.
+ */
+export interface AuditRangeFolder {
+  readonly filePath: string;
+  /** The chain check fed along (a summary's run must fit where the fold is). */
+  readonly chainFold: AuditChainFold | undefined;
+  /** Walks every line `log` holds (all of it, or its range); returns the torn tail, if any. */
+  walk(log: AuditLogReader): AuditTornTail | null;
+  /** A range's first row, scanned elsewhere: exactly what `walk` does with it. */
+  addFirstRow(row: AuditRangeFirstRow, lineBase: number): void;
+  /** The rest of the range (lines absolute). */
+  addLinkedRun(run: AuditLinkedRun): void;
+  /** Whether this summary may stand for walking its range (checked before any of it is added). */
+  acceptsSummary(summary: AuditRangeSummary): boolean;
+}
+
 /** The replay's row-by-row walk: feeds both folds and keeps what `finish` needs. */
-class AuditRowWalk {
+class AuditRowWalk implements AuditRangeFolder {
   readonly scanner: AuditRowScanner;
   lastRowLine = 0;
   lastRowOffset = 0;
@@ -86,7 +105,6 @@ class AuditRowWalk {
     this.scanner = new AuditRowScanner(chainFold !== undefined);
   }
 
-  /** Walks every line `log` holds (all of it, or its range); returns the torn tail, if any. */
   walk(log: AuditLogReader): AuditTornTail | null {
     const { fold, chainFold, scanner, filePath } = this;
     const { lines } = log;
@@ -116,7 +134,6 @@ class AuditRowWalk {
     return lines.tornTail;
   }
 
-  /** A range's first row, scanned elsewhere: exactly what `walk` does with it. */
   addFirstRow(row: AuditRangeFirstRow, lineBase: number): void {
     const line = row.line + lineBase;
     if (this.fold.addRow(line, row.fields)) this.noteMutating(line, row.offset, row.byteLength);
@@ -129,7 +146,6 @@ class AuditRowWalk {
     this.lastRowLength = row.byteLength;
   }
 
-  /** The rest of the range (lines absolute). */
   addLinkedRun(run: AuditLinkedRun): void {
     this.fold.addLinkedRun(run);
     this.chainFold?.addLinkedRun(run);
@@ -137,6 +153,10 @@ class AuditRowWalk {
     this.lastRowLine = run.lastLine;
     this.lastRowOffset = run.lastOffset;
     this.lastRowLength = run.lastByteLength;
+  }
+
+  acceptsSummary(): boolean {
+    return true;
   }
 
   private noteMutating(line: number, offset: number, length: number): void {
@@ -214,7 +234,7 @@ export function replayAuditLog(filePath: string, options: AuditReplayOptions = {
   const whole = openAuditLogReader(filePath);
   if (whole === undefined) return fold.finish({ torn_tail: null, last_row_sha256: null, last_mutating_row: null });
   try {
-    const tornTail = split?.rowByRow === true ? walk.walk(whole) : replayInRanges(walk, whole, collectActions, split);
+    const tornTail = split?.rowByRow === true ? walk.walk(whole) : foldAuditLogInRanges(walk, whole, collectActions, split);
     return fold.finish({
       torn_tail: tornTail,
       last_row_sha256: walk.lastRowLine === 0 ? null : rowSha256Hex(whole.readBytesAt(walk.lastRowOffset, walk.lastRowLength)),
@@ -225,8 +245,18 @@ export function replayAuditLog(filePath: string, options: AuditReplayOptions = {
   }
 }
 
-/** Summarizes the log in ranges and folds them in order (see `replayAuditLog`); returns the torn tail. */
-function replayInRanges(walk: AuditRowWalk, whole: AuditLogReader, collectActions: boolean, split: AuditReplaySplit | undefined): AuditTornTail | null {
+/**
+ * Summarizes the log in ranges (on this thread and workers) and folds them
+ * into `walk` in order, walking row by row where a summary stops or `walk`
+ * declines it (see `replayAuditLog`); returns the torn tail.
+ * `collectActions`: the summaries keep each row's action.
+ */
+export function foldAuditLogInRanges(
+  walk: AuditRangeFolder,
+  whole: AuditLogReader,
+  collectActions: boolean,
+  split: AuditReplaySplit | undefined,
+): AuditTornTail | null {
   const size = whole.size();
   const offsets = splitOffsets(whole, size, split);
   const identity = whole.identity();
@@ -279,7 +309,7 @@ class RangeFolding {
   private finished = false;
 
   constructor(
-    private readonly walk: AuditRowWalk,
+    private readonly walk: AuditRangeFolder,
     private readonly whole: AuditLogReader,
     private readonly inputs: readonly AuditRangeInput[],
   ) {}
@@ -327,7 +357,8 @@ class RangeFolding {
 }
 
 /** Whether a range's summary can stand for walking its rows, right where the walk is now. */
-function canFoldIn(walk: AuditRowWalk, summary: AuditRangeSummary, lineBase: number): boolean {
+function canFoldIn(walk: AuditRangeFolder, summary: AuditRangeSummary, lineBase: number): boolean {
+  if (!walk.acceptsSummary(summary)) return false;
   if (summary.run === null || walk.chainFold === undefined) return true;
   return walk.chainFold.canAddLinkedRun(linkedRunAt(summary.run, lineBase), summary.first === null ? 0 : 1);
 }

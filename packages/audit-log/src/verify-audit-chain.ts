@@ -1,7 +1,11 @@
 import { formatErrorChain, type AuditHead, type AuditReplayRow } from '@tau/schemas';
 import type { AuditVerification } from './audit-chain-check.js';
 import { AuditChainFold, type AuditChainFoldOptions, type AuditRowFacts } from './audit-chain-fold.js';
+import type { AuditTornTail } from './audit-log-lines.js';
+import type { AuditLogReader } from './audit-log-reader.js';
+import type { AuditLinkedRun, AuditRangeFirstRow, AuditRangeSummary } from './audit-range-summary.js';
 import { openAuditLogReader } from './open-audit-log.js';
+import { foldAuditLogInRanges, type AuditRangeFolder, type AuditReplaySplit } from './replay-audit-log.js';
 import { parseAuditRow } from './audit-row-parse.js';
 import { AuditRowScanner } from './audit-row-scanner.js';
 import { isBlankAuditLine } from './blank-line.js';
@@ -39,21 +43,48 @@ export function verifyAuditChain(
   return foldAuditChain(filePath, new AuditChainFold(foldOptionsOf(expected)));
 }
 
+/** Operator rows to parse in full as verify meets them (`audit accept` rows: a few). */
+export interface AuditRowCollection {
+  actions: ReadonlySet<string>;
+  onCollected: (line: number, row: AuditReplayRow) => void;
+}
+
 /**
  * Feeds every complete row of `filePath` to `fold` and finishes it. Rows whose
- * action is in `collectActions` (operator acts such as `audit accept`, a few
- * rows) are also parsed in full and handed to `onCollected`.
+ * action is in `collect.actions` (operator acts such as `audit accept`, a few
+ * rows) are also parsed in full and handed to `onCollected`, in log order.
+ * Scans the log in ranges on every core as replay does (a range holding a
+ * collected row is walked row by row); `split` as `replayAuditLog`'s (tests).
  */
-export function foldAuditChain(
-  filePath: string,
-  fold: AuditChainFold,
-  collect?: { actions: ReadonlySet<string>; onCollected: (line: number, row: AuditReplayRow) => void },
-): AuditVerification {
-  const log = openAuditLogReader(filePath);
-  if (log === undefined) return fold.finish(filePath, null);
+export function foldAuditChain(filePath: string, fold: AuditChainFold, collect?: AuditRowCollection, split?: AuditReplaySplit): AuditVerification {
+  const whole = openAuditLogReader(filePath);
+  if (whole === undefined) return fold.finish(filePath, null);
   try {
+    const walk = new AuditVerifyWalk(fold, filePath, collect);
+    const tornTail = split?.rowByRow === true ? walk.walk(whole) : foldAuditLogInRanges(walk, whole, false, split);
+    return fold.finish(filePath, tornTail);
+  } finally {
+    whole.close();
+  }
+}
+
+/**
+ * Verify's row-by-row walk: a malformed line is a finding and the walk goes
+ * on (replay stops there), and collected rows are parsed in full. Range
+ * summaries stand for the clean stretches between.
+ */
+class AuditVerifyWalk implements AuditRangeFolder {
+  private readonly scanner = new AuditRowScanner();
+
+  constructor(
+    readonly chainFold: AuditChainFold,
+    readonly filePath: string,
+    private readonly collect: AuditRowCollection | undefined,
+  ) {}
+
+  walk(log: AuditLogReader): AuditTornTail | null {
+    const { chainFold: fold, scanner, collect } = this;
     const { lines } = log;
-    const scanner = new AuditRowScanner();
     while (log.next()) {
       const { buf, start, end, lineNumber } = lines;
       if (isBlankAuditLine(buf, start, end)) continue;
@@ -84,8 +115,23 @@ export function foldAuditChain(
       fold.addRow(facts, lineEnd);
       if (collect?.actions.has(row.action) === true) collect.onCollected(lineNumber, row);
     }
-    return fold.finish(filePath, lines.tornTail);
-  } finally {
-    log.close();
+    return lines.tornTail;
+  }
+
+  addFirstRow(row: AuditRangeFirstRow, lineBase: number): void {
+    const facts = { line: row.line + lineBase, offset: row.offset, byteLength: row.byteLength, sha256: row.sha256, prevSha256: row.fields.prev_sha256 };
+    this.chainFold.addRow(facts, row.lineEndLength);
+  }
+
+  addLinkedRun(run: AuditLinkedRun): void {
+    this.chainFold.addLinkedRun(run);
+  }
+
+  /** A summary holding a row to collect is not taken: its range is walked, and the row parsed there. */
+  acceptsSummary(summary: AuditRangeSummary): boolean {
+    const collected = this.collect?.actions;
+    if (collected === undefined || collected.size === 0) return true;
+    if (summary.first !== null && collected.has(summary.first.fields.action)) return false;
+    return !(summary.run?.actionCounts ?? []).some(([action, count]) => count > 0 && collected.has(action));
   }
 }

@@ -9,7 +9,7 @@
 // Run: `pnpm --filter @tau/audit-log bench` (after `pnpm build`): 1M rows;
 // add `--ten-million` for the 10M-row case too (a 3.9 GB log, minutes).
 // Options: --rows 1000000,10000000 --runs N --shape tau|chained
-// --modes chain,chain-1t,replay,readline. Logs go to the temp dir (TMPDIR)
+// --modes chain,chain-1t,verify,verify-1t,replay,readline. Logs go to the temp dir (TMPDIR)
 // and are removed afterwards.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { AuditChainFold, replayAuditLog } from '../index.js';
+import { AuditChainFold, foldAuditChain, replayAuditLog } from '../index.js';
 import { writeSyntheticAuditLog, type SyntheticRowShape } from './synthetic-audit-log.js';
 
 interface ChildReport {
@@ -31,7 +31,7 @@ interface ChildReport {
   result_digest: string;
 }
 
-const MODES = ['chain', 'chain-1t', 'replay', 'readline'] as const;
+const MODES = ['chain', 'chain-1t', 'verify', 'verify-1t', 'replay', 'readline'] as const;
 type Mode = (typeof MODES)[number];
 
 /** Rows above which the readline comparison is skipped (it holds every action as a fresh string). */
@@ -73,6 +73,12 @@ async function runChild(mode: Mode, filePath: string): Promise<void> {
       for (const action of replay.replayed_actions ?? []) hash.update(action);
       return hash.digest('hex').slice(0, 12);
     };
+  } else if (mode === 'verify' || mode === 'verify-1t') {
+    // What `audit verify` does: the chain walked (malformed lines would be findings), no actions kept.
+    const verification = foldAuditChain(filePath, new AuditChainFold({ expectedHead: null, headSource: 'legacy' }), undefined, mode === 'verify-1t' ? { at: [] } : undefined);
+    chainOk = verification.ok;
+    events = verification.rows;
+    digestOf = () => createHash('sha256').update(JSON.stringify({ ...verification, path: null })).digest('hex').slice(0, 12);
   } else if (mode === 'replay') {
     events = replayAuditLog(filePath).event_count;
   } else {
@@ -122,7 +128,8 @@ function main(): void {
       `audit replay benchmark: shape ${shape}, median of ${runs} runs (${os.cpus().length} cores, node ${process.version}, load average ${loadAverage()})`,
     );
     console.log('mode: chain = replay as resume does it (actions kept, hash chain checked in the same pass)');
-    console.log('chain-1t = the same on one thread; MB/s = log size / replay wall time (median run; best: fastest run); cpu ms = all threads');
+    console.log('chain-1t = the same on one thread; verify(-1t) = `audit verify`, chain only');
+    console.log('MB/s = log size / replay wall time (median run; best: fastest run); cpu ms = all threads');
     console.log('rows        size MB  mode      replay ms  process ms    MB/s  best MB/s  cpu ms  peak RSS MiB  chain  result');
     for (const rows of rowCounts) {
       const filePath = path.join(dir, `control-audit-${rows}.jsonl`);
