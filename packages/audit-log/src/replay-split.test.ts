@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatErrorChain } from '@tau/schemas';
@@ -13,16 +12,16 @@ import type { AuditLogReader } from './audit-log-reader.js';
 import { openAuditLogReader } from './open-audit-log.js';
 import { replayAuditLog, type AuditReplaySplit } from './replay-audit-log.js';
 import { rowSha256Hex } from './row-hash.js';
-import { ACTIONS, chainedLines, cutArb, cutOffset, foldOptions, logCaseArb } from './test-support/damaged-audit-logs.js';
+import { ACTIONS, chainedLines, cutArb, cutOffset, foldOptions, logCaseArb, TempLogFiles } from './test-support/damaged-audit-logs.js';
 
 /** The built worker entry: `pnpm test` builds first (turbo), as does `pnpm --filter @tau/audit-log build`. */
 const BUILT_WORKER = path.join(import.meta.dirname, '..', 'dist', 'audit-range-worker.js');
 
-let dir: string;
+let logs: TempLogFiles;
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tau-audit-split-'));
+  logs = new TempLogFiles('tau-audit-split-');
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => logs.remove());
 
 /** Everything a replay gives (result, chain verdict, tail), or the error it throws, as plain data. */
 function outcome(file: string, options: AuditChainFoldOptions | null, collectActions: boolean, split: AuditReplaySplit): unknown {
@@ -40,19 +39,11 @@ function outcome(file: string, options: AuditChainFoldOptions | null, collectAct
   }
 }
 
-let fileIndex = 0;
-function writeLog(text: string): string {
-  fileIndex += 1;
-  const file = path.join(dir, `log-${fileIndex}.jsonl`);
-  fs.writeFileSync(file, text);
-  return file;
-}
-
 describe('replayAuditLog split into byte ranges', () => {
   it('property: any split gives exactly the sequential result (rows, actions, findings, line numbers, errors), damaged logs included', () => {
     fc.assert(
       fc.property(logCaseArb, fc.array(cutArb, { maxLength: 10 }), fc.boolean(), fc.boolean(), (log, cuts, collect, checkChain) => {
-        const file = writeLog(log.text);
+        const file = logs.write(log.text);
         const options = checkChain ? foldOptions(log.text, log.headChoice, log.headRow) : null;
         const sequential = outcome(file, options, collect, { at: [], rowByRow: true });
         const at = cuts.map((cut) => cutOffset(log.text, cut)).sort((a, b) => a - b);
@@ -71,7 +62,7 @@ describe('replayAuditLog split into byte ranges', () => {
     const text = chainedLines(Array.from({ length: rows }, (_, index) => ACTIONS[index % 4] as string))
       .map((line) => `${line}\n`)
       .join('');
-    const file = writeLog(text);
+    const file = logs.write(text);
     const size = Buffer.byteLength(text);
     // Head rows at the start, in a range's kept tail, before it (the row-by-row walk takes over), at the end.
     for (const headRow of [1, 2, rows / 3, rows / 2, rows - RECENT_ROWS_KEPT - 5, rows - 3, rows]) {
@@ -92,7 +83,7 @@ describe('replayAuditLog split into byte ranges', () => {
     const byTau = Array.from({ length: 800 }, (_, index) => index < 300 || index >= 500);
     const lines = chainedLines(Array.from({ length: 800 }, (_, index) => ACTIONS[index % 4] as string), byTau);
     const text = lines.map((line) => `${line}\n`).join('');
-    const file = writeLog(text);
+    const file = logs.write(text);
     const lineStart = (line: number) => Buffer.byteLength(lines.slice(0, line).map((entry) => `${entry}\n`).join(''));
     // Cuts: inside the first Tau stretch, right before the first chained row, inside the chained stretch,
     // right before the second Tau stretch, inside it.
@@ -117,7 +108,7 @@ describe('replayAuditLog split into byte ranges', () => {
     const blanks = (count: number) => Array.from({ length: count }, (_, index) => (index % 3 === 0 ? '  ' : ''));
     const parts = [lines.slice(0, 100), blanks(70), lines.slice(100, 200), blanks(200), lines.slice(200)];
     const text = parts.flat().map((line) => `${line}\n`).join('');
-    const file = writeLog(text);
+    const file = logs.write(text);
     const offsetOfLine = (line: number) => Buffer.byteLength(parts.flat().slice(0, line).map((entry) => `${entry}\n`).join(''));
     // Cuts right before each run of blank lines, inside one, and after it (the next range opens on a row).
     const at = [offsetOfLine(100) - 1, offsetOfLine(235) - 1, offsetOfLine(270) - 1, offsetOfLine(300) - 1, offsetOfLine(400) - 1];
@@ -133,7 +124,7 @@ describe('replayAuditLog split into byte ranges', () => {
     // A property over real workers: each replay starts one, so fewer runs than the in-process property.
     fc.assert(
       fc.property(logCaseArb, fc.array(cutArb, { minLength: 1, maxLength: 12 }), (log, cuts) => {
-        const file = writeLog(log.text);
+        const file = logs.write(log.text);
         const options = foldOptions(log.text, log.headChoice, log.headRow);
         const at = cuts.map((cut) => cutOffset(log.text, cut)).sort((a, b) => a - b);
         const sequential = outcome(file, options, true, { at: [], rowByRow: true });
@@ -162,10 +153,10 @@ describe('replayAuditLog split into byte ranges', () => {
     expect(fs.existsSync(workerPath), `${workerPath} missing: build @tau/audit-log first`).toBe(true);
     const lines = chainedLines(Array.from({ length: 600 }, (_, index) => ACTIONS[index % ACTIONS.length] as string));
     const text = lines.map((line) => `${line}\n`).join('');
-    const file = writeLog(`${text}{"act`);
+    const file = logs.write(`${text}{"act`);
     const start = Buffer.byteLength(lines.slice(0, 100).map((line) => `${line}\n`).join(''));
     const log = openAuditLogReader(file) as AuditLogReader;
-    const other = openAuditLogReader(writeLog(text)) as AuditLogReader;
+    const other = openAuditLogReader(logs.write(text)) as AuditLogReader;
     try {
       const open = { filePath: file, fd: log.fd, identity: log.identity() };
       const inputs: AuditRangeInput[] = [

@@ -3,30 +3,21 @@
 // row-by-row walk gives, findings, line numbers and collected rows included.
 import fc from 'fast-check';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { formatErrorChain } from '@tau/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditChainFold, type AuditChainFoldOptions } from './audit-chain-fold.js';
 import type { AuditReplaySplit } from './replay-audit-log.js';
-import { ACTIONS, chainedLines, cutArb, cutOffset, foldOptions, logCaseArb } from './test-support/damaged-audit-logs.js';
+import { ACTIONS, chainedLines, cutArb, cutOffset, foldOptions, logCaseArb, TempLogFiles } from './test-support/damaged-audit-logs.js';
 import { foldAuditChain } from './verify-audit-chain.js';
 
 const BUILT_WORKER = path.join(import.meta.dirname, '..', 'dist', 'audit-range-worker.js');
 
-let dir: string;
+let logs: TempLogFiles;
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tau-verify-split-'));
+  logs = new TempLogFiles('tau-verify-split-');
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-let fileIndex = 0;
-function writeLog(text: string): string {
-  fileIndex += 1;
-  const file = path.join(dir, `log-${fileIndex}.jsonl`);
-  fs.writeFileSync(file, text);
-  return file;
-}
+afterAll(() => logs.remove());
 
 /** The verification, the tail, and the `audit_accept` rows collected (line, action, principal), or the error, as plain data. */
 function verifyOutcome(file: string, options: AuditChainFoldOptions, split: AuditReplaySplit): unknown {
@@ -49,7 +40,7 @@ describe('foldAuditChain split into byte ranges', () => {
   it('property: any split gives exactly the row-by-row verification and collected rows, damaged logs included', () => {
     fc.assert(
       fc.property(logCaseArb, fc.array(cutArb, { maxLength: 10 }), (log, cuts) => {
-        const file = writeLog(log.text);
+        const file = logs.write(log.text);
         const options = foldOptions(log.text, log.headChoice, log.headRow);
         const sequential = verifyOutcome(file, options, { at: [], rowByRow: true });
         const at = cuts.map((cut) => cutOffset(log.text, cut)).sort((a, b) => a - b);
@@ -66,7 +57,7 @@ describe('foldAuditChain split into byte ranges', () => {
     const actions = Array.from({ length: 600 }, (_, index) => (index === 0 || index === 250 || index === 599 ? 'audit_accept' : (ACTIONS[index % 4] as string)));
     const lines = chainedLines(actions);
     const text = lines.map((line) => `${line}\n`).join('');
-    const file = writeLog(text);
+    const file = logs.write(text);
     const lineStart = (line: number) => Buffer.byteLength(lines.slice(0, line).map((entry) => `${entry}\n`).join(''));
     // A range opening on a collected row, one holding it in the middle, clean ranges, and the last row.
     const at = [lineStart(100), lineStart(250), lineStart(400), lineStart(500)].map((offset) => offset - 1);
@@ -87,7 +78,7 @@ describe('foldAuditChain split into byte ranges', () => {
     expect(fs.existsSync(BUILT_WORKER), `${BUILT_WORKER} missing: build @tau/audit-log first`).toBe(true);
     fc.assert(
       fc.property(logCaseArb, fc.array(cutArb, { minLength: 1, maxLength: 12 }), (log, cuts) => {
-        const file = writeLog(log.text);
+        const file = logs.write(log.text);
         const options = foldOptions(log.text, log.headChoice, log.headRow);
         const at = cuts.map((cut) => cutOffset(log.text, cut)).sort((a, b) => a - b);
         const sequential = verifyOutcome(file, options, { at: [], rowByRow: true });

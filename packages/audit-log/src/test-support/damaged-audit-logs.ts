@@ -2,6 +2,9 @@
 // chained as ours are, with stretches Tau wrote, damaged in every way a
 // summary must stop for, and cut points anywhere or at line starts.
 import fc from 'fast-check';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AuditChainFoldOptions } from '../audit-chain-fold.js';
 import { rowSha256Hex } from '../row-hash.js';
 
@@ -170,4 +173,26 @@ export function cutOffset(text: string, cut: Cut): number {
   for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
   // The `\n` before the line: a split moves on to just after it, the line's start.
   return Math.max(0, (starts[cut.line % starts.length] as number) - 1);
+}
+
+/** Numbered log files in a temporary directory of their own (`remove` deletes it). */
+export class TempLogFiles {
+  private readonly dir: string;
+  private count = 0;
+
+  constructor(prefix: string) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  }
+
+  /** Writes `text` to a new file; returns its path. */
+  write(text: string): string {
+    this.count += 1;
+    const file = path.join(this.dir, `log-${this.count}.jsonl`);
+    fs.writeFileSync(file, text);
+    return file;
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
 }
