@@ -66,8 +66,8 @@ d=\${f%/*}
 # eagerly at start-up (about 30 ms on the development machine).
 unset NODE_EXTRA_CA_CERTS
 # The control server runs for days: V8 grows its young generation to 16 MiB
-# semi-spaces under load, and 4 MiB keep its RSS near 110 MiB instead of
-# 130-156 MiB at the same throughput (measured: the harness's server-bench).
+# semi-spaces under load, and 4 MiB keep its RSS at 101-118 MiB instead of
+# 123-156 MiB at the same throughput (measured: the harness's server-bench).
 # V8 flags and the startup snapshot exclude each other; a server starts once.
 if [ "$1" = serve ]; then exec node --max-semi-space-size=4 "$d/tau-po.cjs" "$@"; fi
 if [ -z "$NODE_OPTIONS" ] && [ -z "$TAU_PO_NO_SNAPSHOT" ]; then

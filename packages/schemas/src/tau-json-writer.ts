@@ -26,7 +26,7 @@ export interface TauJsonSequence extends Iterable<TauJsonValue> {
   /**
    * The entries as codes into a table of the distinct strings, when that is
    * how the sequence holds them (`@tau/audit-log`'s action list): written
-   * from each table entry's bytes, with no string per entry.
+   * from one text per distinct string, with no iteration step per entry.
    */
   toCodes?(): TauJsonStringCodes;
 }
@@ -191,14 +191,6 @@ class TauJsonChunkWriter {
 }
 
 /**
- * `text` as one flat string: a concatenation is a pair of strings in V8, and
- * a pair joined a million times is walked a million times.
- */
-function flatString(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
-}
-
-/**
  * The texts of a coded sequence's entries, each with its separator: one
  * string per distinct entry, made once, then one array load per entry. For
  * a million replayed actions this replaces an iterator step and a map
@@ -220,8 +212,8 @@ class CodedStringTexts {
     separator: string,
   ) {
     const table = codes.table as readonly string[];
-    this.first = table.map((text) => flatString(firstIndent + JSON.stringify(text)));
-    this.later = table.map((text) => flatString(separator + JSON.stringify(text)));
+    this.first = table.map((text) => firstIndent + JSON.stringify(text));
+    this.later = table.map((text) => separator + JSON.stringify(text));
   }
 
   /** Appends entries' texts to `texts` until they are `wanted` code units long or none is left; returns their length. */
