@@ -194,9 +194,9 @@ class TauJsonChunkWriter {
  * The texts of a coded sequence's entries, each with its separator: one
  * string per distinct entry, made once, then one array load per entry. For
  * a million replayed actions this replaces an iterator step and a map
- * lookup per entry. A plain method called per piece, not a generator's
- * loop: V8 cannot optimize a generator while it runs a loop, so a million
- * entries there would run unoptimized throughout.
+ * lookup per entry. A plain method called per piece, not a loop inside the
+ * generator: on Node 20 the same loop ran half as fast inside a generator,
+ * even once optimized.
  */
 class CodedStringTexts {
   private readonly first: string[];
