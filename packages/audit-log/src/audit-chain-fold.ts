@@ -124,6 +124,11 @@ export class AuditChainFold {
     this.tailSha256 = run.lastSha256;
   }
 
+  /** The recorded head (its position lets a scan read the head's row back); null when none. */
+  get expectedHead(): AuditChainHead | null {
+    return this.options.expectedHead;
+  }
+
   /** The recorded head's last row hash (a run scan reports the last row hashing to it); null when none. */
   get expectedHeadSha256(): string | null {
     return this.options.expectedHead?.last_row_sha256 ?? null;

@@ -53,6 +53,13 @@ export interface AuditRangeInput {
   collectActions: boolean;
   /** The recorded head's last row hash: the run reports the last row that hashes to it. Null: none. */
   expectedHeadSha256: string | null;
+  /**
+   * The byte length of the row hashing to `expectedHeadSha256`, when it is
+   * known (`recordedHeadRowLength`): a row of another length cannot hash to
+   * it, so rows hashed only to look for the head are hashed only at this
+   * length. Null: unknown, every such row is hashed.
+   */
+  expectedHeadByteLength: number | null;
   /** Hash every row and check the links of a chained run (a replay that checks the chain); false: neither, and `lastSha256` is ''. */
   checkChain: boolean;
 }
@@ -186,7 +193,7 @@ export class AuditRangeSummarizer {
         if (input.checkChain) hashLines(log.lines.buf, batch, hashes);
         from = range.takeFirstRow(log.lines.buf, batch, hashes);
       }
-      if (from >= 0 && range.addBatch(log.lines.buf, batch, hashes, from, input.checkChain)) scanBatches(log, batch, hashes, range);
+      if (from >= 0 && range.addBatch(log.lines.buf, batch, hashes, from, input.checkChain)) scanBatches(log, batch, hashes, range, input.expectedHeadByteLength);
       return range.finish(log);
     } finally {
       // The buffer as it is now (grown, if a line needed it) serves the next range.
@@ -201,13 +208,22 @@ const NO_ROW_YET = -1;
 /** `takeFirstRow`: the summary stopped at the first row. */
 const STOPPED = -2;
 
-/** The per-batch loop of a range's rows after its first: hash a batch of lines (when needed), then scan it. */
-function scanBatches(log: AuditLogReader, batch: AuditLineBatch, hashes: string[], range: RangeSummary): void {
+/** What the next batch's rows need hashed (`RangeSummary.hashesNeeded`). */
+const enum HashesNeeded {
+  None,
+  All,
+  /** Only rows of the recorded head row's byte length (the others are ''). */
+  HeadLength,
+}
+
+/** The per-batch loop of a range's rows after its first: hash a batch of lines (as far as needed), then scan it. */
+function scanBatches(log: AuditLogReader, batch: AuditLineBatch, hashes: string[], range: RangeSummary, headByteLength: number | null): void {
   while (log.nextBatch(batch) > 0) {
     const buf = log.lines.buf;
-    const hashed = range.needsHashes();
-    if (hashed) hashLines(buf, batch, hashes);
-    if (!range.addBatch(buf, batch, hashes, 0, hashed)) return;
+    const needed = range.hashesNeeded(headByteLength !== null);
+    if (needed === HashesNeeded.All) hashLines(buf, batch, hashes);
+    else if (needed === HashesNeeded.HeadLength) hashLinesOfLength(buf, batch, hashes, headByteLength as number);
+    if (!range.addBatch(buf, batch, hashes, 0, needed !== HashesNeeded.None)) return;
   }
 }
 
@@ -219,6 +235,16 @@ function hashLines(buf: Buffer, batch: AuditLineBatch, hashes: string[]): void {
   for (let k = 0; k < count; k += 1) {
     const start = starts[k] as number;
     hashes[k] = rowSha256Hex(new Uint8Array(buffer, byteOffset + start, (ends[k] as number) - start));
+  }
+}
+
+/** `hashLines` for the lines of `byteLength` bytes only; the others' hashes are ''. */
+function hashLinesOfLength(buf: Buffer, batch: AuditLineBatch, hashes: string[], byteLength: number): void {
+  const { starts, ends, count } = batch;
+  const { buffer, byteOffset } = buf;
+  for (let k = 0; k < count; k += 1) {
+    const start = starts[k] as number;
+    hashes[k] = (ends[k] as number) - start === byteLength ? rowSha256Hex(new Uint8Array(buffer, byteOffset + start, byteLength)) : '';
   }
 }
 
@@ -299,15 +325,19 @@ class RangeSummary {
   }
 
   /**
-   * Whether the next rows' hashes are needed. Without a chain check, none
+   * Which of the next rows' hashes are needed. Without a chain check, none
    * are (the replay reads its last row back and hashes that). With one, a
    * run of rows that carry no `prev_sha256` (a log Tau wrote) links nothing
-   * to them, and with no recorded head no row is looked for by its hash:
-   * only the run's last row's hash is needed then, and `finish` reads that
-   * row back. Half of such a replay's time was hashing.
+   * to them: only a row that may be the recorded head's is looked for by its
+   * hash, and when the head row's length is known (`headLengthKnown`) only
+   * rows of that length can be. The run's last row's hash is needed too, and
+   * `finish` reads that row back. Half of such a replay's time was hashing.
    */
-  needsHashes(): boolean {
-    return this.checkChain && (this.rows === 0 || this.chained || this.expectedHead !== null);
+  hashesNeeded(headLengthKnown: boolean): HashesNeeded {
+    if (!this.checkChain) return HashesNeeded.None;
+    if (this.rows === 0 || this.chained) return HashesNeeded.All;
+    if (this.expectedHead === null) return HashesNeeded.None;
+    return headLengthKnown ? HashesNeeded.HeadLength : HashesNeeded.All;
   }
 
   /**

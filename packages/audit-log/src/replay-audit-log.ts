@@ -18,6 +18,7 @@ import { auditRowFieldsOf, type AuditRowFields } from './audit-row-fields.js';
 import { parseAuditRow } from './audit-row-parse.js';
 import { AuditRowScanner } from './audit-row-scanner.js';
 import { isBlankAuditLine } from './blank-line.js';
+import { recordedHeadRowLength } from './recorded-head-row-length.js';
 import { rowSha256Hex } from './row-hash.js';
 
 const OPEN_BRACE = 0x7b;
@@ -260,6 +261,7 @@ export function foldAuditLogInRanges(
   const size = whole.size();
   const offsets = splitOffsets(whole, size, split);
   const identity = whole.identity();
+  const expectedHeadByteLength = walk.chainFold === undefined ? null : recordedHeadRowLength(whole, walk.chainFold.expectedHead, size);
   const starts = [0, ...offsets];
   const inputs = starts.map(
     (start, index): AuditRangeInput => ({
@@ -270,6 +272,7 @@ export function foldAuditLogInRanges(
       end: starts[index + 1] ?? null,
       collectActions,
       expectedHeadSha256: walk.chainFold?.expectedHeadSha256 ?? null,
+      expectedHeadByteLength,
       checkChain: walk.chainFold !== undefined,
     }),
   );

@@ -160,10 +160,18 @@ describe('replayAuditLog split into byte ranges', () => {
     try {
       const open = { filePath: file, fd: log.fd, identity: log.identity() };
       const inputs: AuditRangeInput[] = [
-        { ...open, start, end: null, collectActions: true, expectedHeadSha256: rowSha256Hex(Buffer.from(lines[500] as string)), checkChain: true },
-        { ...open, start: 0, end: start, collectActions: false, expectedHeadSha256: null, checkChain: false },
+        {
+          ...open,
+          start,
+          end: null,
+          collectActions: true,
+          expectedHeadSha256: rowSha256Hex(Buffer.from(lines[500] as string)),
+          expectedHeadByteLength: Buffer.byteLength(lines[500] as string),
+          checkChain: true,
+        },
+        { ...open, start: 0, end: start, collectActions: false, expectedHeadSha256: null, expectedHeadByteLength: null, checkChain: false },
         // Another file under the descriptor than the one the replay opened: no summary.
-        { ...open, fd: other.fd, start: 0, end: null, collectActions: true, expectedHeadSha256: null, checkChain: true },
+        { ...open, fd: other.fd, start: 0, end: null, collectActions: true, expectedHeadSha256: null, expectedHeadByteLength: null, checkChain: true },
       ];
       // This thread claims nothing: the worker takes every range, in turn.
       const scans = new AuditRangeScans(inputs, workerPath, 1);

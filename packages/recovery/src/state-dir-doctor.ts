@@ -14,7 +14,7 @@ import {
   readAuditHeadFile,
   unixMsText,
   readControlState,
-  readRecoveryReport,
+  readRecoveryReportWithoutActions,
   readTrainingStatus,
   type CheckpointSource,
   type PolicyCheckpointHeader,
@@ -175,7 +175,7 @@ export async function diagnoseStateDir(
     ok: status.error === undefined,
     detail: status.error ?? (status.value === undefined ? 'missing' : describeStatus(status.value)),
   });
-  const report = attempt(() => readRecoveryReport(paths.recoveryReport));
+  const report = attempt(() => readRecoveryReportWithoutActions(paths.recoveryReport));
   checks.push({
     name: 'recovery report',
     ok: report.error === undefined,

@@ -1,6 +1,6 @@
 import {
   readControlState,
-  readRecoveryReport,
+  readRecoveryReportWithoutActions,
   readTrainingStatus,
   type ControlState,
   type TrainingStatus,
@@ -25,9 +25,9 @@ export interface StateDirSnapshot {
 export function loadStateDirSnapshot(paths: StateDirPaths): StateDirSnapshot {
   const controlState = readControlState(paths.controlState);
   const trainingStatus = readTrainingStatus(paths.trainingStatus);
-  const report = readRecoveryReport(paths.recoveryReport);
-  // Read in full (a malformed report fails the command), kept in part: no
+  // Validated in full (a malformed report fails the command), kept in part: no
   // command needs the old report's replayed_actions, one entry per audit row.
+  const report = readRecoveryReportWithoutActions(paths.recoveryReport);
   const recoveryReport: RecoveryReportFields | undefined =
     report === undefined
       ? undefined

@@ -84,13 +84,21 @@ export const ARTIFACT_MAX_BYTES: Record<ArtifactKind, number> = {
  * without blocking, refused unread).
  */
 export function readArtifactFileText(kind: ArtifactKind, path: string): string | undefined {
-  let bytes: Buffer | undefined;
+  const bytes = readArtifactFileBytes(kind, path);
+  return bytes === undefined ? undefined : decodeArtifactText(kind, path, bytes);
+}
+
+/** The file's bytes, or `undefined` when it does not exist; refused as `readArtifactFileText` refuses it. */
+export function readArtifactFileBytes(kind: ArtifactKind, path: string): Buffer | undefined {
   try {
-    bytes = readRegularFileIfExists(path, { maxBytes: ARTIFACT_MAX_BYTES[kind] });
+    return readRegularFileIfExists(path, { maxBytes: ARTIFACT_MAX_BYTES[kind] });
   } catch (error) {
     throw new ArtifactReadError(kind, path, { cause: error });
   }
-  if (bytes === undefined) return undefined;
+}
+
+/** The bytes as text; invalid UTF-8 is an `ArtifactReadError`, as serde refuses it. */
+export function decodeArtifactText(kind: ArtifactKind, path: string, bytes: Uint8Array): string {
   try {
     return utf8Decoder.decode(bytes);
   } catch {

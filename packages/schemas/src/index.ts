@@ -100,6 +100,12 @@ export {
   type RecoveryReportToWrite,
   type ReplayedActionSequence,
 } from './recovery-report.js';
+/** The recovery report validated in full but read without its `replayed_actions` (what every command reads). */
+export {
+  parseRecoveryReportWithoutActions,
+  readRecoveryReportWithoutActions,
+  type RecoveryReportWithoutActions,
+} from './recovery-report-without-actions.js';
 export type { TauJsonStringCodes } from './tau-json-writer.js';
 export {
   POLICY_CHECKPOINT_KEYS,

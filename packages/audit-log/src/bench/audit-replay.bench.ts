@@ -9,7 +9,7 @@
 // Run: `pnpm --filter @tau/audit-log bench` (after `pnpm build`): 1M rows;
 // add `--ten-million` for the 10M-row case too (a 3.9 GB log, minutes).
 // Options: --rows 1000000,10000000 --runs N --shape tau|chained
-// --modes chain,chain-1t,verify,verify-1t,replay,readline. Logs go to the temp dir (TMPDIR)
+// --modes chain,chain-1t,chain-head,verify,verify-1t,replay,readline. Logs go to the temp dir (TMPDIR)
 // and are removed afterwards.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { AuditChainFold, foldAuditChain, replayAuditLog } from '../index.js';
+import { AuditChainFold, foldAuditChain, replayAuditLog, rowSha256Hex, type AuditChainHead } from '../index.js';
 import { writeSyntheticAuditLog, type SyntheticRowShape } from './synthetic-audit-log.js';
 
 interface ChildReport {
@@ -31,7 +31,7 @@ interface ChildReport {
   result_digest: string;
 }
 
-const MODES = ['chain', 'chain-1t', 'verify', 'verify-1t', 'replay', 'readline'] as const;
+const MODES = ['chain', 'chain-1t', 'chain-head', 'verify', 'verify-1t', 'replay', 'readline'] as const;
 type Mode = (typeof MODES)[number];
 
 /** Rows above which the readline comparison is skipped (it holds every action as a fresh string). */
@@ -53,15 +53,36 @@ async function replayWithReadline(filePath: string): Promise<number> {
   return actions.length;
 }
 
-async function runChild(mode: Mode, filePath: string): Promise<void> {
+/**
+ * The head our head file records after a command: the log's last row (read
+ * from the file's end, before the clock starts), as every command after the
+ * first one on a state directory replays with it.
+ */
+function headOfLastRow(filePath: string, rows: number): AuditChainHead {
+  const size = fs.statSync(filePath).size;
+  const fd = fs.openSync(filePath, 'r');
+  try {
+    const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+    fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+    const lastStart = tail.lastIndexOf(0x0a, tail.length - 2) + 1;
+    const row = tail.subarray(lastStart, tail.length - 1);
+    return { row_count: rows, last_row_offset: size - tail.length + lastStart, end_offset: size, last_row_sha256: rowSha256Hex(row) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function runChild(mode: Mode, filePath: string, rows: number): Promise<void> {
+  const expectedHead = mode === 'chain-head' ? headOfLastRow(filePath, rows) : null;
   const started = performance.now();
   let events: number;
   let chainOk: boolean | null = null;
   let digest = '';
   let digestOf: (() => string) | undefined;
-  if (mode === 'chain' || mode === 'chain-1t') {
-    // What resume does: actions kept for the recovery report, every row hashed and linked.
-    const chainFold = new AuditChainFold({ expectedHead: null, headSource: 'legacy' });
+  if (mode === 'chain' || mode === 'chain-1t' || mode === 'chain-head') {
+    // What resume does: actions kept for the recovery report, every row hashed and linked (rows Tau
+    // wrote link nothing: with a recorded head, only rows that may be the head's are hashed).
+    const chainFold = new AuditChainFold(expectedHead === null ? { expectedHead: null, headSource: 'legacy' } : { expectedHead, headSource: 'file' });
     const replay = replayAuditLog(filePath, { collectActions: true, chainFold }, mode === 'chain-1t' ? { at: [] } : undefined);
     const verification = chainFold.finish(filePath, replay.torn_tail);
     chainOk = verification.ok;
@@ -97,9 +118,9 @@ async function runChild(mode: Mode, filePath: string): Promise<void> {
   process.stdout.write(JSON.stringify(report));
 }
 
-function measure(mode: Mode, filePath: string): ChildReport & { process_ms: number } {
+function measure(mode: Mode, filePath: string, rows: number): ChildReport & { process_ms: number } {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, filePath], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, filePath, String(rows)], { encoding: 'utf8' });
   const processMs = performance.now() - started;
   if (result.status !== 0) throw new Error(`benchmark child failed: ${result.stderr}`);
   return { ...(JSON.parse(result.stdout) as ChildReport), process_ms: processMs };
@@ -128,7 +149,8 @@ function main(): void {
       `audit replay benchmark: shape ${shape}, median of ${runs} runs (${os.cpus().length} cores, node ${process.version}, load average ${loadAverage()})`,
     );
     console.log('mode: chain = replay as resume does it (actions kept, hash chain checked in the same pass)');
-    console.log('chain-1t = the same on one thread; verify(-1t) = `audit verify`, chain only');
+    console.log('chain-1t = the same on one thread; chain-head = chain with a recorded head naming the last row (commands after the first)');
+    console.log('verify(-1t) = `audit verify`, chain only');
     console.log('MB/s = log size / replay wall time (median run; best: fastest run); cpu ms = all threads');
     console.log('rows        size MB  mode      replay ms  process ms    MB/s  best MB/s  cpu ms  peak RSS MiB  chain  result');
     for (const rows of rowCounts) {
@@ -140,7 +162,7 @@ function main(): void {
       const measured = modes.filter((mode) => mode !== 'readline' || rows <= READLINE_MAX_ROWS);
       const reportsOf = new Map<Mode, ReturnType<typeof measure>[]>(measured.map((mode) => [mode, []]));
       for (let run = 0; run < runs; run += 1) {
-        for (const mode of measured) reportsOf.get(mode)?.push(measure(mode, filePath));
+        for (const mode of measured) reportsOf.get(mode)?.push(measure(mode, filePath, rows));
       }
       for (const mode of measured) {
         const reports = reportsOf.get(mode) ?? [];
@@ -171,7 +193,7 @@ function main(): void {
 }
 
 if (process.argv[2] === '--child') {
-  await runChild(process.argv[3] as Mode, process.argv[4] as string);
+  await runChild(process.argv[3] as Mode, process.argv[4] as string, Number(process.argv[5]));
 } else {
   main();
 }
