@@ -61,11 +61,13 @@ export function targetLifecycleOf(action: MutatingAction): LifecycleState {
 
 /**
  * Turns a list of commands into the audit rows our CLI would have written, each
- * chained to the previous one. The harness computes lifecycle and idempotency
- * itself instead of asking @tau/recovery: fixtures must not be produced by the
- * code they are meant to test. A generator, so a million-row log streams.
+ * chained to the previous one (`tauRows`: as Tau's binary writes them, with
+ * Tau's keys only: no prev_sha256, os_user or host). The harness computes
+ * lifecycle and idempotency itself instead of asking @tau/recovery: fixtures
+ * must not be produced by the code they are meant to test. A generator, so a
+ * million-row log streams.
  */
-export function* chainAuditRows(steps: Iterable<HistoryStep>, author: HistoryAuthor): Generator<ChainedAuditLine> {
+export function* chainAuditRows(steps: Iterable<HistoryStep>, author: HistoryAuthor, { tauRows = false } = {}): Generator<ChainedAuditLine> {
   // A missing control state counts as running with no rollback checkpoint.
   let lifecycle: LifecycleState = 'running';
   let rollbackCheckpoint: string | null = null;
@@ -84,9 +86,13 @@ export function* chainAuditRows(steps: Iterable<HistoryStep>, author: HistoryAut
       idempotent: lifecycle === target && rollbackCheckpoint === nextRollback,
       rollback_checkpoint: nextRollback,
       recovery_checkpoint_source: step.action === 'resume' ? (step.recoverySource ?? null) : null,
-      ...(head.last_row_sha256 === null ? {} : { prev_sha256: head.last_row_sha256 }),
-      os_user: author.osUser,
-      host: author.host,
+      ...(tauRows
+        ? {}
+        : {
+            ...(head.last_row_sha256 === null ? {} : { prev_sha256: head.last_row_sha256 }),
+            os_user: author.osUser,
+            host: author.host,
+          }),
     };
     const line = serializeAuditRow(row).replace(/\n$/, '');
     head = { row_count: head.row_count + 1, last_row_sha256: sha256OfAuditLine(line) };

@@ -88,7 +88,8 @@ function flushFixture(stateDir: string): void {
 /**
  * Measures what DESIGN.md promises about speed and memory: cold start against
  * `node -e 0`, a 1M-row audit log (replay, chain verify, and real `resume`
- * and `pause` on it, the state dir restored between them), and restoring from 300 MB and 1 GB
+ * and `pause` on it, the state dir restored between them), a 1M-row log Tau
+ * wrote (a first `resume`, then the commands after it), and restoring from 300 MB and 1 GB
  * checkpoints, each with wall time and peak RSS. Fixtures are generated in a
  * temp dir and removed afterwards.
  */
@@ -127,6 +128,19 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     emit(row('pause again, 1M-row log', 'tau-po pause', input, await control('pause'), 'O(1) head check, no replay'));
     restoreStateDir(fixture);
     rmSync(big.root, { recursive: true, force: true });
+
+    // A run Tau's binary managed until now (its rows carry no chain keys, no head file of ours), then the
+    // commands an operator runs after the first resume: each finds our head file naming the last row.
+    const tau = writeScenario('big-tau-audit', join(workDir, 'big-tau-audit'), { rows: replayRows });
+    flushFixture(tau.stateDir);
+    const tauInput = `${replayRows.toLocaleString('en-US')} Tau rows (${formatByteSize(statSync(join(tau.stateDir, CONTROL_AUDIT_FILE)).size)})`;
+    const onTau = (...args: string[]) => measureProcess(...tauPo(options.binary, args));
+    emit(row("Tau's log: first resume", 'tau-po resume', tauInput, await onTau('resume', ...flagsOf(tau)), 'no head file yet: only the last row is hashed'));
+    emit(row("Tau's log: status after resume", 'tau-po status', tauInput, await onTau('status', ...flagsOf(tau)), 'replay without the chain; reads the report'));
+    emit(row("Tau's log: pause after resume", 'tau-po pause', tauInput, await onTau('pause', ...flagsOf(tau)), `O(1) head check; reads the ${reportSize(tau.stateDir)} report`));
+    emit(row("Tau's log: resume again", 'tau-po resume', tauInput, await onTau('resume', ...flagsOf(tau)), "chain checked with our head: Tau's rows hashed only at the head row's length"));
+    emit(row("Tau's log: audit verify", 'tau-po audit verify', tauInput, await onTau('audit', 'verify', '--state-dir', tau.stateDir)));
+    rmSync(tau.root, { recursive: true, force: true });
 
     for (const bytes of options.checkpointBytes ?? [300_000_000, 1_000_000_000]) {
       const scenario = writeScenario('big-checkpoint', join(workDir, `checkpoint-${bytes}`), { checkpointBytes: bytes });

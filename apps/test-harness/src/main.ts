@@ -16,7 +16,7 @@ import { DRILL_COMMANDS, type DrillCommand } from './drill-plan.js';
 import { renderDrillJson, renderDrillMarkdown, renderDrillSummary } from './drill-report.js';
 import { DEFAULT_FUZZ_CASES, renderFuzzSummary, runFuzz } from './fuzz.js';
 import { OPERATOR_PRINCIPAL } from './rbac-policy-fixture.js';
-import { describeScenarios, isScenarioName } from './scenario-catalog.js';
+import { describeScenarios, isScenarioName, takesRows } from './scenario-catalog.js';
 import { writeScenario } from './scenario-writer.js';
 import { resolveTauPoBinary, type TauPoBinary } from './tau-po-binary.js';
 
@@ -100,7 +100,7 @@ function scenarioCommand(positionals: readonly string[], values: Values): number
   const [name, dir] = positionals;
   if (name === undefined || dir === undefined || positionals.length > 2) throw new UsageError('scenario needs <name> <dir> (or --list)');
   if (!isScenarioName(name)) throw new UsageError(`unknown scenario ${JSON.stringify(name)} (see scenario --list)`);
-  if (values.rows !== undefined && name !== 'big-audit') throw new UsageError('--rows applies to big-audit only');
+  if (values.rows !== undefined && !takesRows(name)) throw new UsageError('--rows applies to big-audit and big-tau-audit only');
   if (values.size !== undefined && name !== 'big-checkpoint') throw new UsageError('--size applies to big-checkpoint only');
   const sizes = {
     ...(values.rows === undefined ? {} : { rows: positiveInteger(values, 'rows', 1) }),

@@ -64,7 +64,10 @@ describe('scenario catalog', () => {
     expect(existsSync(write('missing-policy').policyPath)).toBe(false);
   });
 
-  it.each(SCENARIO_NAMES)('%s: control state parses and its audit head matches the log', (name) => {
+  // Tau's binary records no audit head and chains nothing (checked below).
+  const OURS = SCENARIO_NAMES.filter((name) => name !== 'big-tau-audit');
+
+  it.each(OURS)('%s: control state parses and its audit head matches the log', (name) => {
     const scenario = write(name);
     const statePath = join(scenario.stateDir, 'control-state.json');
     const state = parseControlState(readFileSync(statePath, 'utf8'), statePath);
@@ -76,9 +79,24 @@ describe('scenario catalog', () => {
     if (name === 'big-audit') expect(complete).toHaveLength(SMALL.rows);
   });
 
-  it.each(SCENARIO_NAMES.filter((name) => name !== 'tampered-audit'))('%s: every complete audit row chains to the previous one', (name) => {
+  it.each(OURS.filter((name) => name !== 'tampered-audit'))('%s: every complete audit row chains to the previous one', (name) => {
     const log = readFileSync(join(write(name).stateDir, 'control-audit.jsonl'), 'utf8');
     expect(brokenChainLinks(log.slice(0, log.lastIndexOf('\n') + 1))).toEqual([]);
+  });
+
+  it("big-tau-audit: Tau's rows, keys and control state only: no chain keys, no head anywhere", () => {
+    const scenario = write('big-tau-audit');
+    const log = readFileSync(join(scenario.stateDir, 'control-audit.jsonl'), 'utf8');
+    const rows = log.split('\n').slice(0, -1);
+    expect(log.endsWith('\n')).toBe(true);
+    expect(rows).toHaveLength(SMALL.rows);
+    const tauKeys = ['schema_version', 'timestamp_unix_ms', 'principal', 'action', 'action_key', 'lifecycle_state', 'idempotent', 'rollback_checkpoint', 'recovery_checkpoint_source'];
+    for (const row of rows) expect(Object.keys(JSON.parse(row) as object)).toEqual(tauKeys);
+    const statePath = join(scenario.stateDir, 'control-state.json');
+    const state = parseControlState(readFileSync(statePath, 'utf8'), statePath);
+    expect(state).not.toHaveProperty('audit_head');
+    expect(state.last_action).toBe((JSON.parse(rows.at(-1) as string) as { action: string }).action);
+    expect(existsSync(join(scenario.stateDir, 'control-audit.head.json'))).toBe(false);
   });
 
   it('tampered-audit breaks the chain exactly at line 3', () => {

@@ -9,6 +9,7 @@ import {
   serializeControlState,
   serializeTrainingStatus,
   type AuditHead,
+  type ControlState,
 } from '@tau/schemas';
 import { chainAuditRows, sha256OfAuditLine, type ChainedAuditLine, type HistoryAuthor, type HistoryStep } from './audit-history.js';
 import { renderPolicyCheckpoint, streamLargePolicyCheckpoint, type CheckpointIdentity } from './policy-checkpoint-fixture.js';
@@ -28,6 +29,7 @@ export const SCENARIO_NAMES = [
   'tampered-audit',
   'missing-policy',
   'big-audit',
+  'big-tau-audit',
   'big-checkpoint',
 ] as const;
 
@@ -36,7 +38,7 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** Size knobs for the two big scenarios. */
 export interface ScenarioSizeOptions {
-  /** Audit rows in `big-audit` (default 1,000,000). */
+  /** Audit rows in `big-audit` and `big-tau-audit` (default 1,000,000). */
   readonly rows?: number;
   /** Primary checkpoint bytes in `big-checkpoint` (default 300 MB). */
   readonly checkpointBytes?: number;
@@ -64,7 +66,7 @@ export const SCENARIO_STATE_SUBDIR = 'state';
 /** File name of a scenario's RBAC policy, beside the state dir. */
 export const SCENARIO_POLICY_FILE = 'rbac.json';
 
-/** Default `--rows` of `big-audit`. */
+/** Default `--rows` of `big-audit` and `big-tau-audit`. */
 export const DEFAULT_BIG_AUDIT_ROWS = 1_000_000;
 /** Default `--size` of `big-checkpoint`. */
 export const DEFAULT_BIG_CHECKPOINT_BYTES = 300_000_000;
@@ -119,6 +121,11 @@ const DESCRIPTIONS: Record<ScenarioName, Omit<ScenarioDescription, 'name' | 'siz
     summary: 'clean run with a long chained audit log (--rows N, default 1,000,000)',
     resumeOutcome: 'exit 0; replays every row in flat memory',
   },
+  'big-tau-audit': {
+    summary:
+      "a long audit log as Tau's own binary leaves it (--rows N, default 1,000,000): rows without chain keys, no audit head file, a control state without audit_head",
+    resumeOutcome: 'exit 0; replays every row (hashing only the last) and starts the chain and the head file from there',
+  },
   'big-checkpoint': {
     summary: 'crashed run whose primary checkpoint is large (--size, default 300MB; streamed to disk)',
     resumeOutcome: 'exit 0; restores the primary by streaming it',
@@ -130,8 +137,13 @@ export function describeScenarios(): ScenarioDescription[] {
   return SCENARIO_NAMES.map((name) => ({
     name,
     ...DESCRIPTIONS[name],
-    sizeFlag: name === 'big-audit' ? '--rows' : name === 'big-checkpoint' ? '--size' : null,
+    sizeFlag: takesRows(name) ? '--rows' : name === 'big-checkpoint' ? '--size' : null,
   }));
+}
+
+/** Whether scenario `name` takes `--rows` (a long audit log). */
+export function takesRows(name: ScenarioName): boolean {
+  return name === 'big-audit' || name === 'big-tau-audit';
 }
 
 /** True when `name` is a scenario this harness knows. */
@@ -183,16 +195,20 @@ function auditHeadFileFor(lines: readonly string[]): string {
   });
 }
 
-function controlStateFor(last: ChainedAuditLine, headOverride?: AuditHead): string {
-  return serializeControlState({
+/** The control state Tau's binary leaves after `last` (no audit_head: that key is ours). */
+function tauControlStateFor(last: ChainedAuditLine): ControlState {
+  return {
     schema_version: 1,
     updated_unix_ms: last.row.timestamp_unix_ms,
     lifecycle_state: last.lifecycle,
     last_action: last.row.action,
     principal: last.row.principal,
     rollback_checkpoint: last.rollbackCheckpoint,
-    audit_head: headOverride ?? last.head,
-  });
+  };
+}
+
+function controlStateFor(last: ChainedAuditLine, headOverride?: AuditHead): string {
+  return serializeControlState({ ...tauControlStateFor(last), audit_head: headOverride ?? last.head });
 }
 
 function trainingStatus(runState: string, updatedUnixMs: number): string {
@@ -280,6 +296,48 @@ function bigAuditSteps(rows: number): Iterable<HistoryStep> {
   };
 }
 
+/** The audit log of `bigAuditSteps(rows)` streamed in batches; `onRow` sees each row and where it starts. */
+function streamedAuditLog(rows: number, tauRows: boolean, onRow: (entry: ChainedAuditLine, offset: number) => void): PlannedFile {
+  const batchRows = 4096;
+  return stateFile(CONTROL_AUDIT_FILE, function* () {
+    let batch = '';
+    let count = 0;
+    let offset = 0;
+    for (const entry of chainAuditRows(bigAuditSteps(rows), AUTHOR, { tauRows })) {
+      batch += `${entry.line}\n`;
+      count += 1;
+      onRow(entry, offset);
+      offset += Buffer.byteLength(entry.line, 'utf8') + 1;
+      if (count % batchRows === 0) {
+        yield batch;
+        batch = '';
+      }
+    }
+    if (batch !== '') yield batch;
+  });
+}
+
+/**
+ * A run Tau's binary managed on its own: its rows (no chain keys), a control
+ * state as Tau writes it (no audit_head) and no head file of ours.
+ */
+function bigTauAuditRun(rows: number): PlannedFile[] {
+  let last: ChainedAuditLine | undefined;
+  return [
+    streamedAuditLog(rows, true, (entry) => {
+      last = entry;
+    }),
+    stateFile(CONTROL_STATE_FILE, function* () {
+      if (last === undefined) throw new Error('big-tau-audit: the control state is planned after the audit log it describes');
+      yield serializeControlState(tauControlStateFor(last));
+    }),
+    ...checkpoints(),
+    stateFile(TRAINING_STATUS_FILE, function* () {
+      yield trainingStatus('running', (last?.row.timestamp_unix_ms ?? AUTHOR.startUnixMs) + 60_000);
+    }),
+  ];
+}
+
 function bigAuditRun(rows: number): PlannedFile[] {
   // One pass over the rows (serializing a million rows costs seconds): the log
   // is produced while writing, and the control state, which needs the final
@@ -287,23 +345,11 @@ function bigAuditRun(rows: number): PlannedFile[] {
   let last: ChainedAuditLine | undefined;
   let lastOffset = 0;
   let endOffset = 0;
-  const batchRows = 4096;
   return [
-    stateFile(CONTROL_AUDIT_FILE, function* () {
-      let batch = '';
-      let count = 0;
-      for (const entry of chainAuditRows(bigAuditSteps(rows), AUTHOR)) {
-        batch += `${entry.line}\n`;
-        count += 1;
-        last = entry;
-        lastOffset = endOffset;
-        endOffset += Buffer.byteLength(entry.line, 'utf8') + 1;
-        if (count % batchRows === 0) {
-          yield batch;
-          batch = '';
-        }
-      }
-      if (batch !== '') yield batch;
+    streamedAuditLog(rows, false, (entry, offset) => {
+      last = entry;
+      lastOffset = offset;
+      endOffset = offset + Buffer.byteLength(entry.line, 'utf8') + 1;
     }),
     stateFile(CONTROL_STATE_FILE, function* () {
       if (last === undefined) throw new Error('big-audit: the control state is planned after the audit log it describes');
@@ -379,6 +425,8 @@ export function planScenario(name: ScenarioName, sizes: ScenarioSizeOptions = {}
       return consistentRun(BASE_HISTORY, 'running');
     case 'big-audit':
       return withPolicy(bigAuditRun(sizes.rows ?? DEFAULT_BIG_AUDIT_ROWS));
+    case 'big-tau-audit':
+      return withPolicy(bigTauAuditRun(sizes.rows ?? DEFAULT_BIG_AUDIT_ROWS));
     case 'big-checkpoint': {
       const bytes = sizes.checkpointBytes ?? DEFAULT_BIG_CHECKPOINT_BYTES;
       return withPolicy(replaceFile(consistentRun(BASE_HISTORY, null), PRIMARY_CHECKPOINT_FILE, () => streamLargePolicyCheckpoint(PRIMARY, bytes)));

@@ -139,6 +139,21 @@ describe('scenarios against the real CLI', () => {
     expect(await resumeSucceeds(write('big-audit'))).toMatchObject({ replayed_audit_events: 2000 });
   });
 
+  it("big-tau-audit: resume replays Tau's rows and starts the chain; the commands after it verify it", async () => {
+    const scenario = write('big-tau-audit');
+    expect(await resumeSucceeds(scenario)).toMatchObject({ replayed_audit_events: 2000 });
+    const verify = () => runTauPo(binary, ['audit', 'verify', '--json', '--state-dir', scenario.stateDir]);
+    const first = await verify();
+    expect(first.exitCode, first.stderr).toBe(0);
+    // Tau's last row starts the chain our resume row links to.
+    expect(JSON.parse(first.stdout)).toMatchObject({ ok: true, rows: 2001, chained_rows: 2, unchained_rows: 1999, head_source: 'file' });
+    for (const action of ['status', 'pause', 'resume']) {
+      const run = await runTauPo(binary, [action, ...scenarioFlags(scenario.stateDir, scenario.policyPath, OPERATOR_PRINCIPAL)]);
+      expect(run.exitCode, `${action}: ${run.stderr}`).toBe(0);
+    }
+    expect(JSON.parse((await verify()).stdout)).toMatchObject({ ok: true, rows: 2003, chained_rows: 4 });
+  });
+
   it('big-checkpoint: resume restores the big primary', async () => {
     expect(await resumeSucceeds(write('big-checkpoint'))).toMatchObject({ checkpoint_source: 'primary', checkpoint_global_step: 1200 });
   });
