@@ -136,7 +136,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     const tauInput = `${replayRows.toLocaleString('en-US')} Tau rows (${formatByteSize(statSync(join(tau.stateDir, CONTROL_AUDIT_FILE)).size)})`;
     const onTau = (...args: string[]) => measureProcess(...tauPo(options.binary, args));
     emit(row("Tau's log: first resume", 'tau-po resume', tauInput, await onTau('resume', ...flagsOf(tau)), 'no head file yet: only the last row is hashed'));
-    emit(row("Tau's log: status after resume", 'tau-po status', tauInput, await onTau('status', ...flagsOf(tau)), 'replay without the chain; reads the report'));
+    emit(row("Tau's log: status after resume", 'tau-po status', tauInput, await onTau('status', ...flagsOf(tau)), 'O(1) head check; reads the report'));
     emit(row("Tau's log: pause after resume", 'tau-po pause', tauInput, await onTau('pause', ...flagsOf(tau)), `O(1) head check; reads the ${reportSize(tau.stateDir)} report`));
     emit(row("Tau's log: resume again", 'tau-po resume', tauInput, await onTau('resume', ...flagsOf(tau)), "chain checked with our head: Tau's rows hashed only at the head row's length"));
     emit(row("Tau's log: audit verify", 'tau-po audit verify', tauInput, await onTau('audit', 'verify', '--state-dir', tau.stateDir)));

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { verifyAuditChain } from '@tau/audit-log';
+import { auditLogChangeStamp, verifyAuditChain } from '@tau/audit-log';
 import { STATE_DIR_LOCK_FILE } from '@tau/durable-fs';
 import {
   formatErrorChain,
@@ -401,6 +401,29 @@ describe('runControlCommand: the audit log', () => {
     const status = await run('status');
     expect(status.report.control_state?.lifecycle_state).toBe('paused');
     expect(status.diagnostics[0]).toMatch(/^audit log not replayed, control state shown as on disk: failed to parse training control audit line 3/);
+  });
+
+  it('status reads a log that ends at our head in O(1), and replays it once it changed', async () => {
+    await run('pause');
+    await run('resume');
+    const log = stateFile('control-audit.jsonl');
+    // Row 1 made unreadable (same length), then the head file re-stamped as if we had written the log so:
+    // only a replay can notice the row, and one that ends at our head needs none.
+    const rows = fs.readFileSync(log, 'utf8').split('\n');
+    const first = rows[0] as string;
+    rows[0] = `{"action":5}${' '.repeat(first.length - '{"action":5}'.length)}`;
+    fs.writeFileSync(log, rows.join('\n'));
+    const headPath = stateFile('control-audit.head.json');
+    const head = JSON.parse(fs.readFileSync(headPath, 'utf8')) as Record<string, unknown>;
+    writeStateFile(ws.stateDir, 'control-audit.head.json', JSON.stringify({ ...head, log_change: auditLogChangeStamp(log) }, null, 2));
+    const quick = await run('status');
+    expect(quick.diagnostics).toEqual([]);
+    expect(quick.report.control_state?.lifecycle_state).toBe('running');
+    // Any write to the log changes its stamp (ctime): the next status replays and meets the row.
+    fs.appendFileSync(log, '');
+    fs.utimesSync(log, new Date(), new Date());
+    const replayed = await run('status');
+    expect(replayed.diagnostics[0]).toMatch(/^audit log not replayed, control state shown as on disk: failed to parse training control audit line 1/);
   });
 
   it('a torn final line is quarantined before the append and reported', async () => {

@@ -185,9 +185,9 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
   }
   // O(1) first (DESIGN.md step 5): a command that needs no actions, on a log that ends exactly at our
   // head file's last row, needs no replay. Anything else (rows after the head, a torn tail, no head
-  // file, a pending report) takes the full replay, which checks the chain in the same pass.
-  const tailAtHead =
-    request.action === 'status' || request.action === 'resume' ? null : tailIfLogEndsAtHead(paths, headFile, snapshot);
+  // file, a pending report) takes the full replay, which checks the chain in the same pass. `status`
+  // too: it takes no lock, but a commit racing it changes the log's stamp or the head it compares.
+  const tailAtHead = request.action === 'resume' ? null : tailIfLogEndsAtHead(paths, headFile, snapshot);
   const chainFold =
     request.action === 'status' || tailAtHead !== null
       ? undefined
@@ -195,7 +195,7 @@ function planControlCommand(request: ControlRequest, principal: string, paths: S
   // Only resume's recovery report lists every row's action; the others need counts, not a million-entry array.
   const replayOptions = { collectActions: request.action === 'resume', ...(chainFold === undefined ? {} : { chainFold }) };
   let replay: AuditReplay | undefined;
-  if (request.action === 'status') {
+  if (request.action === 'status' && tailAtHead === null) {
     // Tau's status never reads the log; a bad row must not blind the operator's first look.
     try {
       replay = replayAuditLog(paths.controlAudit, replayOptions);
