@@ -4,6 +4,7 @@
 // iterates, and as a plain array.
 import { bench, describe } from 'vitest';
 import { serializeRecoveryReportChunks, type RecoveryReportToWrite, type ReplayedActionSequence } from '../src/index.js';
+import { longRunRecoveryReport } from './long-run-recovery-report.js';
 
 const COUNT = 1_000_000;
 const codes = Uint8Array.from({ length: COUNT }, (_, index) => [0, 1, 2, 1, 3, 1][index % 6] as number);
@@ -17,24 +18,6 @@ const coded: ReplayedActionSequence = {
 };
 const iterated: ReplayedActionSequence = { length: COUNT, [Symbol.iterator]: () => array[Symbol.iterator]() };
 
-function reportWith(replayed_actions: RecoveryReportToWrite['replayed_actions']): RecoveryReportToWrite {
-  return {
-    schema_version: 1,
-    recovered_at_unix_ms: 1796398726511,
-    principal: 'local:rl-operator',
-    crash_detected: true,
-    prior_lifecycle_state: 'running',
-    prior_training_state: 'running',
-    replayed_audit_events: COUNT,
-    replayed_actions,
-    checkpoint_source: 'primary',
-    checkpoint_run_id: 'po-run-20260101-a',
-    checkpoint_global_step: 1200,
-    checkpoint_optimizer_step: 300,
-    diagnostics: [],
-  };
-}
-
 function write(report: RecoveryReportToWrite): number {
   let length = 0;
   for (const piece of serializeRecoveryReportChunks(report)) length += piece.length;
@@ -43,12 +26,12 @@ function write(report: RecoveryReportToWrite): number {
 
 describe('recovery report with 1M replayed actions, in 64 Ki pieces', () => {
   bench('actions as codes (toCodes)', () => {
-    write(reportWith(coded));
+    write(longRunRecoveryReport(coded));
   });
   bench('actions as a sequence that only iterates', () => {
-    write(reportWith(iterated));
+    write(longRunRecoveryReport(iterated));
   });
   bench('actions as an array', () => {
-    write(reportWith(array));
+    write(longRunRecoveryReport(array));
   });
 });
