@@ -193,7 +193,7 @@ export class AuditRangeSummarizer {
         if (input.checkChain) hashLines(log.lines.buf, batch, hashes);
         from = range.takeFirstRow(log.lines.buf, batch, hashes);
       }
-      if (from >= 0 && range.addBatch(log.lines.buf, batch, hashes, from, input.checkChain)) scanBatches(log, batch, hashes, range, input.expectedHeadByteLength);
+      if (from >= 0 && range.addBatch(log.lines.buf, batch, hashes, from, input.checkChain)) scanBatches(log, batch, hashes, range);
       return range.finish(log);
     } finally {
       // The buffer as it is now (grown, if a line needed it) serves the next range.
@@ -217,12 +217,12 @@ const enum HashesNeeded {
 }
 
 /** The per-batch loop of a range's rows after its first: hash a batch of lines (as far as needed), then scan it. */
-function scanBatches(log: AuditLogReader, batch: AuditLineBatch, hashes: string[], range: RangeSummary, headByteLength: number | null): void {
+function scanBatches(log: AuditLogReader, batch: AuditLineBatch, hashes: string[], range: RangeSummary): void {
   while (log.nextBatch(batch) > 0) {
     const buf = log.lines.buf;
-    const needed = range.hashesNeeded(headByteLength !== null);
+    const needed = range.hashesNeeded();
     if (needed === HashesNeeded.All) hashLines(buf, batch, hashes);
-    else if (needed === HashesNeeded.HeadLength) hashLinesOfLength(buf, batch, hashes, headByteLength as number);
+    else if (needed === HashesNeeded.HeadLength) hashLinesOfLength(buf, batch, hashes, range.expectedHeadByteLength as number);
     if (!range.addBatch(buf, batch, hashes, 0, needed !== HashesNeeded.None)) return;
   }
 }
@@ -252,6 +252,8 @@ function hashLinesOfLength(buf: Buffer, batch: AuditLineBatch, hashes: string[],
 class RangeSummary {
   private readonly checkChain: boolean;
   private readonly expectedHead: string | null;
+  /** The byte length of the row hashing to `expectedHead`, when known (`AuditRangeInput.expectedHeadByteLength`). */
+  readonly expectedHeadByteLength: number | null;
   private readonly counts = new Map<string, number>();
   private readonly principals = new Set<string>();
   // A ring of the last rows' positions (a shift per row would move the whole window).
@@ -292,6 +294,7 @@ class RangeSummary {
   ) {
     this.checkChain = input.checkChain;
     this.expectedHead = input.expectedHeadSha256;
+    this.expectedHeadByteLength = input.expectedHeadByteLength;
   }
 
   /**
@@ -329,15 +332,15 @@ class RangeSummary {
    * are (the replay reads its last row back and hashes that). With one, a
    * run of rows that carry no `prev_sha256` (a log Tau wrote) links nothing
    * to them: only a row that may be the recorded head's is looked for by its
-   * hash, and when the head row's length is known (`headLengthKnown`) only
-   * rows of that length can be. The run's last row's hash is needed too, and
+   * hash, and when the head row's length is known (`expectedHeadByteLength`)
+   * only rows of that length can be. The run's last row's hash is needed too, and
    * `finish` reads that row back. Half of such a replay's time was hashing.
    */
-  hashesNeeded(headLengthKnown: boolean): HashesNeeded {
+  hashesNeeded(): HashesNeeded {
     if (!this.checkChain) return HashesNeeded.None;
     if (this.rows === 0 || this.chained) return HashesNeeded.All;
     if (this.expectedHead === null) return HashesNeeded.None;
-    return headLengthKnown ? HashesNeeded.HeadLength : HashesNeeded.All;
+    return this.expectedHeadByteLength === null ? HashesNeeded.All : HashesNeeded.HeadLength;
   }
 
   /**

@@ -88,8 +88,9 @@ function withoutActions(report: RecoveryReport): RecoveryReportWithoutActions {
 /** The report's fields but `replayed_actions`, from its bytes, validated as `parseRecoveryReport` validates the text. */
 export function parseRecoveryReportWithoutActions(bytes: Buffer, path: string): RecoveryReportWithoutActions {
   const key = bytes.indexOf(ACTIONS_KEY);
-  const open = key + ACTIONS_KEY.length - 1;
-  const close = key < 0 ? -1 : endOfPlainStringArray(bytes, open);
+  // The array's `[` ends the key pattern.
+  const open = key < 0 ? -1 : key + ACTIONS_KEY.length - 1;
+  const close = open < 0 ? -1 : endOfPlainStringArray(bytes, open);
   if (close >= 0 && isUtf8(bytes)) {
     const rest = `${bytes.toString('utf8', 0, open)}[]${bytes.toString('utf8', close)}`;
     try {
