@@ -2,11 +2,21 @@
 // full, minus the actions: the same fields when it is valid, the same error
 // chain (locations included) when it is not, whatever was done to the file.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeArtifactText } from './artifact-codec.js';
 import { formatErrorChain } from './error-chain.js';
 import { parseRecoveryReport, RECOVERY_REPORT_KEYS, serializeRecoveryReport, type RecoveryReport } from './recovery-report.js';
-import { endOfPlainStringArray, parseRecoveryReportWithoutActions } from './recovery-report-without-actions.js';
+import {
+  endOfPlainStringArray,
+  parseRecoveryReportWithoutActions,
+  readRecoveryReportWithoutActions,
+  readTextAroundActions,
+  type TextAroundActions,
+} from './recovery-report-without-actions.js';
+import { readRecoveryReport } from './recovery-report.js';
 
 const PATH = '/state/recovery-report.json';
 
@@ -20,13 +30,24 @@ function fullOutcome(bytes: Buffer): unknown {
   }
 }
 
-function withoutActionsOutcome(bytes: Buffer): unknown {
+function withoutActionsOutcome(bytes: Buffer, file = PATH): unknown {
   try {
-    return { report: parseRecoveryReportWithoutActions(bytes, PATH) };
+    return { report: parseRecoveryReportWithoutActions(bytes, file) };
   } catch (error) {
     return { error: formatErrorChain(error) };
   }
 }
+
+function readOutcome(read: () => unknown): unknown {
+  try {
+    return { report: read() };
+  } catch (error) {
+    return { error: formatErrorChain(error) };
+  }
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tau-report-without-actions-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const action = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom('pause', 'resume', 'cancel', 'rollback', 'status') },
@@ -119,6 +140,55 @@ describe('parseRecoveryReportWithoutActions', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('property: read from a file a chunk at a time, whatever the chunk size, as from its bytes', () => {
+    const file = path.join(dir, 'recovery-report.json');
+    fc.assert(
+      fc.property(reportArb, fc.option(damageArb, { nil: null }), fc.integer({ min: 1, max: 300 }), (report, damage, chunkBytes) => {
+        const bytes = damaged(serializeRecoveryReport(report), damage);
+        fs.writeFileSync(file, bytes);
+        expect(readOutcome(() => readRecoveryReportWithoutActions(file, chunkBytes))).toEqual(withoutActionsOutcome(bytes, file));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('property: the chunked read keeps exactly the text around a plain ASCII array, or calls the file unusual', () => {
+    const file = path.join(dir, 'around.json');
+    const key = Buffer.from('\n  "replayed_actions": [');
+    /** The same split, from the whole bytes. */
+    const expected = (bytes: Buffer): TextAroundActions => {
+      const at = bytes.indexOf(key);
+      const open = at < 0 ? -1 : at + key.length - 1;
+      const close = open < 0 ? -1 : endOfPlainStringArray(bytes, open);
+      if (close < 0 || bytes.subarray(open, close).some((byte) => byte >= 0x80)) return 'unusual';
+      try {
+        const decode = (part: Buffer) => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(part);
+        return { before: decode(bytes.subarray(0, open)), after: decode(bytes.subarray(close)) };
+      } catch {
+        return 'unusual';
+      }
+    };
+    fc.assert(
+      fc.property(reportArb, fc.option(damageArb, { nil: null }), fc.integer({ min: 1, max: 300 }), (report, damage, chunkBytes) => {
+        const bytes = damaged(serializeRecoveryReport(report), damage);
+        fs.writeFileSync(file, bytes);
+        expect(readTextAroundActions(file, chunkBytes)).toEqual(expected(bytes));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('reads what is not a plain file, or not there, as readRecoveryReport does', () => {
+    expect(readRecoveryReportWithoutActions(path.join(dir, 'missing.json'))).toBeUndefined();
+    fs.symlinkSync(path.join(dir, 'nowhere.json'), path.join(dir, 'dangling.json'));
+    expect(readRecoveryReportWithoutActions(path.join(dir, 'dangling.json'))).toBeUndefined();
+    const directory = path.join(dir, 'a-directory.json');
+    fs.mkdirSync(directory);
+    const error = readOutcome(() => readRecoveryReportWithoutActions(directory));
+    expect(error).toEqual(readOutcome(() => readRecoveryReport(directory)));
+    expect(error).toMatchObject({ error: expect.stringMatching(/not a regular file/) });
   });
 
   it.each<[string, string, number]>([
