@@ -154,11 +154,9 @@ export function parseRecoveryReportWithoutActions(bytes: Buffer, path: string): 
 }
 
 /** Bytes read at a time by `readRecoveryReportWithoutActions`. */
-export const REPORT_READ_CHUNK_BYTES = 1 << 20;
+const REPORT_READ_CHUNK_BYTES = 1 << 20;
 /** The text before the actions, and after them, kept at most (more: the whole file is read as usual). */
 const MAX_KEPT_BYTES = 1 << 20;
-
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The text around the plain ASCII actions, read a chunk at a time (see `readRecoveryReportWithoutActions`). */
 export type TextAroundActions = { before: string; after: string } | 'absent' | 'unusual';
@@ -218,7 +216,10 @@ export function readTextAroundActions(path: string, chunkBytes: number): TextAro
     }
     if (before === undefined || !arrayClosed) return 'unusual';
     try {
-      return { before: utf8Decoder.decode(before), after: utf8Decoder.decode(Buffer.concat(after)) };
+      return {
+        before: decodeArtifactText('recovery_report', path, before),
+        after: decodeArtifactText('recovery_report', path, Buffer.concat(after)),
+      };
     } catch {
       return 'unusual';
     }
