@@ -24,7 +24,7 @@ import { lifecycleAfterAction } from './audit-replay-fold.js';
 import type { AuditRowFields } from './audit-row-fields.js';
 import { AuditRowScanner } from './audit-row-scanner.js';
 import { isBlankAuditLine } from './blank-line.js';
-import { rowSha256Hex } from './row-hash.js';
+import { ROW_HASH_HEX_LENGTH, RowBatchHasher, rowSha256Hex } from './row-hash.js';
 
 const OPEN_BRACE = 0x7b;
 const CR = 0x0d;
@@ -172,7 +172,7 @@ export function summarizeAuditRange(input: AuditRangeInput): AuditRangeSummary |
  */
 export class AuditRangeSummarizer {
   private readonly batch = new AuditLineBatch(LINES_PER_BATCH);
-  private readonly hashes: string[] = new Array<string>(LINES_PER_BATCH).fill('');
+  private readonly hasher = new RowBatchHasher(LINES_PER_BATCH);
   private buffer: Buffer | undefined;
   /** One scanner per kind of scan, kept from range to range (the principals it remembers stay useful too). */
   private readonly scanners: { chained?: AuditRowScanner; unchained?: AuditRowScanner } = {};
@@ -186,14 +186,15 @@ export class AuditRangeSummarizer {
       const scanner = input.checkChain ? (this.scanners.chained ??= new AuditRowScanner(true)) : (this.scanners.unchained ??= new AuditRowScanner(false));
       const actions = input.collectActions ? AuditActionList.continuing(this.lastActions) : null;
       if (actions !== null) this.lastActions = actions;
-      const range = new RangeSummary(input, scanner, actions);
-      const { batch, hashes } = this;
+      const { batch, hasher } = this;
+      const range = new RangeSummary(input, scanner, actions, hasher);
       let from = NO_ROW_YET;
       while (from === NO_ROW_YET && log.nextBatch(batch) > 0) {
-        if (input.checkChain) hashLines(log.lines.buf, batch, hashes);
-        from = range.takeFirstRow(log.lines.buf, batch, hashes);
+        if (input.checkChain) hasher.hashRows(log.lines.buf, batch.starts, batch.ends, batch.count);
+        from = range.takeFirstRow(log.lines.buf, batch);
       }
-      if (from >= 0 && range.addBatch(log.lines.buf, batch, hashes, from, input.checkChain)) scanBatches(log, batch, hashes, range);
+      const needed = input.checkChain ? HashesNeeded.All : HashesNeeded.None;
+      if (from >= 0 && range.addBatch(log.lines.buf, batch, from, needed)) scanBatches(log, batch, hasher, range);
       return range.finish(log);
     } finally {
       // The buffer as it is now (grown, if a line needed it) serves the next range.
@@ -217,34 +218,13 @@ const enum HashesNeeded {
 }
 
 /** The per-batch loop of a range's rows after its first: hash a batch of lines (as far as needed), then scan it. */
-function scanBatches(log: AuditLogReader, batch: AuditLineBatch, hashes: string[], range: RangeSummary): void {
+function scanBatches(log: AuditLogReader, batch: AuditLineBatch, hasher: RowBatchHasher, range: RangeSummary): void {
   while (log.nextBatch(batch) > 0) {
     const buf = log.lines.buf;
     const needed = range.hashesNeeded();
-    if (needed === HashesNeeded.All) hashLines(buf, batch, hashes);
-    else if (needed === HashesNeeded.HeadLength) hashLinesOfLength(buf, batch, hashes, range.expectedHeadByteLength as number);
-    if (!range.addBatch(buf, batch, hashes, 0, needed !== HashesNeeded.None)) return;
-  }
-}
-
-/** Each line's SHA-256 hex into `hashes` (64 lines hashed, then scanned: each loop stays hot in the caches). */
-function hashLines(buf: Buffer, batch: AuditLineBatch, hashes: string[]): void {
-  const { starts, ends, count } = batch;
-  // A plain Uint8Array view: Buffer's own `subarray` costs more per row than the view.
-  const { buffer, byteOffset } = buf;
-  for (let k = 0; k < count; k += 1) {
-    const start = starts[k] as number;
-    hashes[k] = rowSha256Hex(new Uint8Array(buffer, byteOffset + start, (ends[k] as number) - start));
-  }
-}
-
-/** `hashLines` for the lines of `byteLength` bytes only; the others' hashes are ''. */
-function hashLinesOfLength(buf: Buffer, batch: AuditLineBatch, hashes: string[], byteLength: number): void {
-  const { starts, ends, count } = batch;
-  const { buffer, byteOffset } = buf;
-  for (let k = 0; k < count; k += 1) {
-    const start = starts[k] as number;
-    hashes[k] = (ends[k] as number) - start === byteLength ? rowSha256Hex(new Uint8Array(buffer, byteOffset + start, byteLength)) : '';
+    if (needed === HashesNeeded.All) hasher.hashRows(buf, batch.starts, batch.ends, batch.count);
+    else if (needed === HashesNeeded.HeadLength) hasher.hashRowsOfLength(buf, batch.starts, batch.ends, batch.count, range.expectedHeadByteLength as number);
+    if (!range.addBatch(buf, batch, 0, needed)) return;
   }
 }
 
@@ -264,7 +244,8 @@ class RangeSummary {
   /** Whether the run's rows carry a prev_sha256 (decided by its first row; the others must agree). */
   private chained = false;
   private firstLine = 0;
-  private previousSha256 = '';
+  /** Where the previous row's hash is in `hasher.hex`; -1: not hashed. */
+  private previousHashAt = -1;
   private previousLine = 0;
   private lineBeforeLast = 0;
   private previousTimestamp = 0;
@@ -291,6 +272,7 @@ class RangeSummary {
     input: AuditRangeInput,
     private readonly scanner: AuditRowScanner,
     private readonly actions: AuditActionList | null,
+    private readonly hasher: RowBatchHasher,
   ) {
     this.checkChain = input.checkChain;
     this.expectedHead = input.expectedHeadSha256;
@@ -303,7 +285,7 @@ class RangeSummary {
    * the line after it; `NO_ROW_YET` when the batch holds only blank lines;
    * `STOPPED` when the summary stops at it.
    */
-  takeFirstRow(buf: Buffer, batch: AuditLineBatch, hashes: string[]): number {
+  takeFirstRow(buf: Buffer, batch: AuditLineBatch): number {
     const { starts, ends, offsets, count } = batch;
     for (let k = 0; k < count; k += 1) {
       const start = starts[k] as number;
@@ -311,15 +293,18 @@ class RangeSummary {
       const offset = offsets[k] as number;
       const lineNumber = batch.firstLine + k;
       if (isBlankAuditLine(buf, start, end)) continue;
+      // Its prev_sha256 is decoded: the replay checks it against the range before.
+      this.scanner.setExpectedPrevHex(this.hasher.hex, -1);
       const fields = this.scanner.scan(buf, start, end) ? this.scanner.fields : undefined;
       const timestamp = fields?.timestamp_unix_ms;
       if (fields === undefined || timestamp === undefined) {
         this.stop(offset, lineNumber);
         return STOPPED;
       }
-      const sha256 = this.checkChain ? (hashes[k] as string) : '';
+      const hashAt = this.checkChain ? k * ROW_HASH_HEX_LENGTH : -1;
+      const sha256 = hashAt < 0 ? '' : this.hasher.text(hashAt);
       this.first = { line: lineNumber, offset, byteLength: end - start, lineEndLength: buf[end] === CR ? 2 : 1, sha256, fields: { ...fields } };
-      this.previousSha256 = sha256;
+      this.previousHashAt = hashAt;
       this.previousLine = lineNumber;
       this.previousTimestamp = timestamp;
       return k + 1;
@@ -346,35 +331,41 @@ class RangeSummary {
   /**
    * Adds the batch's lines from index `from` on, all rows of the run (the
    * first row was taken already); false once a line ends the summary (it
-   * stops before that line). `hashed`: `hashes` holds the batch's hashes
-   * (else the rows' hashes are unknown, and recorded as '').
+   * stops before that line). `hashed`: which rows' hashes `hasher` holds
+   * (the others are unknown).
    */
-  addBatch(buf: Buffer, batch: AuditLineBatch, hashes: string[], from: number, hashed: boolean): boolean {
+  addBatch(buf: Buffer, batch: AuditLineBatch, from: number, hashed: HashesNeeded): boolean {
     const count = batch.count;
     const { starts, ends, offsets } = batch;
-    const { scanner, actions, expectedHead } = this;
+    const { scanner, actions, expectedHead, hasher } = this;
+    const hashedLength = hashed === HashesNeeded.HeadLength ? (this.expectedHeadByteLength as number) : -1;
     for (let k = from; k < count; k += 1) {
       const start = starts[k] as number;
       const end = ends[k] as number;
       const offset = offsets[k] as number;
       const lineNumber = batch.firstLine + k;
       if (buf[start] !== OPEN_BRACE && isBlankAuditLine(buf, start, end)) continue;
+      // A prev_sha256 naming the previous row is matched against its hash in place (`prevSha256MatchedHex`).
+      scanner.setExpectedPrevHex(hasher.hex, this.previousHashAt);
       const fields = scanner.scan(buf, start, end) ? scanner.fields : undefined;
       const timestamp = fields?.timestamp_unix_ms;
       if (fields === undefined || timestamp === undefined) return this.stop(offset, lineNumber);
-      const sha256 = hashed ? (hashes[k] as string) : '';
+      const hashAt = hashed === HashesNeeded.All || end - start === hashedLength ? k * ROW_HASH_HEX_LENGTH : -1;
       // It must leave the folds in the plain state (linked, in time, consistent).
       const { action } = fields;
       const derived = lifecycleAfterAction(action);
       const recorded = fields.lifecycle_state;
+      // Its prev_sha256: matched in place, or decoded (a row outside the compact layout) and compared here.
+      const prevMatched = scanner.prevSha256MatchedHex;
       const prev = fields.prev_sha256;
+      const hasPrev = prevMatched || prev !== undefined;
       // The run's first row decides whether it is chained (stored on every row: no branch of its own).
       const runStart = this.rows === 0;
-      const chained = runStart ? prev !== undefined : this.chained;
+      const chained = runStart ? hasPrev : this.chained;
       this.chained = chained;
       this.firstLine = runStart ? lineNumber : this.firstLine;
       if (
-        (chained ? prev !== this.previousSha256 : prev !== undefined) ||
+        (chained ? !(prevMatched || (prev !== undefined && this.previousHashAt >= 0 && hasher.equals(this.previousHashAt, prev))) : hasPrev) ||
         timestamp < this.previousTimestamp ||
         (derived !== undefined && recorded !== undefined && recorded !== derived)
       ) {
@@ -397,8 +388,7 @@ class RangeSummary {
         this.lastPrincipal = principal;
         this.principalNoted = true;
       }
-      // Never true for a row not hashed: its hash is '' here, and a head hash is 64 hex digits or null.
-      const isHead = sha256 === expectedHead;
+      const isHead = expectedHead !== null && hashAt >= 0 && hasher.equals(hashAt, expectedHead);
       this.headMatchIndex = isHead ? rows : this.headMatchIndex;
       this.headMatchLine = isHead ? lineNumber : this.headMatchLine;
       this.headMatchOffset = isHead ? offset : this.headMatchOffset;
@@ -408,10 +398,12 @@ class RangeSummary {
       this.lastOffset = offset;
       this.lastByteLength = end - start;
       this.lastLineEndLength = buf[end] === CR ? 2 : 1;
-      this.previousSha256 = sha256;
+      this.previousHashAt = hashAt;
       this.previousLine = lineNumber;
       this.previousTimestamp = timestamp;
     }
+    // The next batch's hashes overwrite this one's.
+    if (this.previousHashAt >= 0) this.previousHashAt = hasher.keep(this.previousHashAt);
     return true;
   }
 
@@ -424,9 +416,13 @@ class RangeSummary {
   finish(log: AuditLogReader): AuditRangeSummary {
     const { rows } = this;
     const { lines } = log;
-    // The run's last row was not hashed (see `needsHashes`): its hash is read back now.
+    // The run's last row may not have been hashed (see `hashesNeeded`): its hash is read back then.
     const lastSha256 =
-      rows > 0 && this.checkChain && this.previousSha256 === '' ? rowSha256Hex(log.readBytesAt(this.lastOffset, this.lastByteLength)) : this.previousSha256;
+      rows === 0 || !this.checkChain
+        ? ''
+        : this.previousHashAt < 0
+          ? rowSha256Hex(log.readBytesAt(this.lastOffset, this.lastByteLength))
+          : this.hasher.text(this.previousHashAt);
     const run: AuditLinkedRun | null =
       rows === 0
         ? null

@@ -125,6 +125,62 @@ describe('AuditRowScanner', () => {
     }
   });
 
+  it('property: an expected prev_sha256 given as bytes is matched in place, and changes nothing else', () => {
+    const hexArb = fc.stringMatching(/^[0-9a-f]{64}$/);
+    let matched = 0;
+    fc.assert(
+      fc.property(fc.oneof(plainRowLineArb, auditLineArb), hexArb, fc.boolean(), fc.nat({ max: 9 }), (line, randomHex, useOwn, slot) => {
+        const plain = new AuditRowScanner();
+        const plainAccepted = plain.scan(line, 0, line.length);
+        const own = plainAccepted ? plain.fields.prev_sha256 : undefined;
+        const expected = useOwn && own !== undefined && /^[0-9a-f]{64}$/.test(own) ? own : randomHex;
+        // The digits sit at some slot of a larger buffer, as in a batch's hashes.
+        const hex = Buffer.alloc(64 * 10, 0x30);
+        hex.write(expected, 64 * slot, 'latin1');
+        const hinted = new AuditRowScanner();
+        hinted.setExpectedPrevHex(hex, 64 * slot);
+        expect(hinted.scan(line, 0, line.length)).toBe(plainAccepted);
+        if (!plainAccepted) return;
+        if (hinted.prevSha256MatchedHex) {
+          matched += 1;
+          // Only a prev_sha256 that is exactly the expected digits is taken as matched; its string is not made.
+          expect(own).toBe(expected);
+          expect({ ...hinted.fields }).toEqual({ ...plain.fields, prev_sha256: undefined });
+        } else {
+          expect({ ...hinted.fields }).toEqual({ ...plain.fields });
+        }
+        // No hint (-1): the string is decoded as before.
+        hinted.setExpectedPrevHex(hex, -1);
+        expect(hinted.scan(line, 0, line.length)).toBe(true);
+        expect(hinted.prevSha256MatchedHex).toBe(false);
+        expect({ ...hinted.fields }).toEqual({ ...plain.fields });
+      }),
+      { numRuns: 1500 },
+    );
+    // Enough rows must carry their own hash, or the matched branch goes untested.
+    expect(matched).toBeGreaterThan(15);
+    // A near miss (one digit off, one digit more or less, upper case) is decoded, and a row outside the compact layout too.
+    const hex = 'a'.repeat(64);
+    const scanner = new AuditRowScanner();
+    scanner.setExpectedPrevHex(Buffer.from(hex), 0);
+    for (const value of [`b${hex.slice(1)}`, `${hex.slice(0, 31)}b${hex.slice(32)}`, `${hex.slice(0, 63)}b`, `${hex}a`, hex.slice(0, 63), hex.toUpperCase()]) {
+      const line = Buffer.from(`{"action":"pause","prev_sha256":"${value}"}`);
+      expect(scanner.scan(line, 0, line.length)).toBe(true);
+      expect(scanner.prevSha256MatchedHex).toBe(false);
+      expect(scanner.fields.prev_sha256).toBe(value);
+    }
+    for (const [text, isMatched] of [
+      [`{"action":"pause","prev_sha256":"${hex}"}`, true],
+      [`{"action":"pause", "prev_sha256":"${hex}"}`, false],
+      [`{"prev_sha256":"${hex}","action":"pause"}`, false],
+    ] as const) {
+      const line = Buffer.from(text);
+      expect(scanner.scan(line, 0, line.length)).toBe(true);
+      expect(scanner.prevSha256MatchedHex, text).toBe(isMatched);
+      expect(scanner.fields.prev_sha256, text).toBe(isMatched ? undefined : hex);
+    }
+  });
+
   // The compact layout (keys in write order, no whitespace) is scanned by its own straight-line path: each
   // line here sits at one of its edges. Whatever the path, the answer must be the simple path's.
   const ROW = '{"schema_version":1,"timestamp_unix_ms":1767225600000,"principal":"local:alice","action":"pause"';

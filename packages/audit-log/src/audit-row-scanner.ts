@@ -15,6 +15,7 @@
 // property test checks that equality.
 import { isUtf8 } from 'node:buffer';
 import { BytePattern } from './byte-pattern.js';
+import { latin1Text } from './latin1-text.js';
 import type { AuditRowFields } from './audit-row-fields.js';
 import type { LifecycleState } from '@tau/schemas';
 
@@ -161,16 +162,6 @@ function classifyKey(buf: Uint8Array, start: number, end: number): Key {
   }
 }
 
-/** Buffer's own latin1 decoder (no `toString` argument handling); Node has it, other runtimes may not. */
-type Latin1Slicing = Buffer & { latin1Slice?(start: number, end: number): string };
-const HAS_LATIN1_SLICE = typeof (Buffer.prototype as Latin1Slicing).latin1Slice === 'function';
-
-/** `buf[start, end)` decoded as latin1 (the caller checked the range). */
-function latin1Text(buf: Buffer, start: number, end: number): string {
-  // Called as a method: through `.call` the native call is not inlined (measured: the whole replay half again slower).
-  return HAS_LATIN1_SLICE ? (buf as Required<Latin1Slicing>).latin1Slice(start, end) : buf.toString('latin1', start, end);
-}
-
 /** Whether `buf` holds `text`'s characters (all ASCII) from `start` on; the caller checked the length fits. */
 function asciiEquals(buf: Uint8Array, start: number, text: string): boolean {
   for (let k = 0; k < text.length; k += 1) {
@@ -227,8 +218,48 @@ export class AuditRowScanner {
    */
   expectedPrevSha256 = '';
 
+  /** The bytes holding the expected prev_sha256 as hex (`setExpectedPrevHex`), and a DataView of them. */
+  private expectedPrevHex: Uint8Array = new Uint8Array(0);
+  private expectedPrevHexView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /** Where in `expectedPrevHex` its 64 digits start; -1: none expected. */
+  private expectedPrevHexAt = -1;
+
+  /**
+   * Set by `scan`: the row's `prev_sha256` is the 64 bytes `setExpectedPrevHex`
+   * named, matched in place. `fields.prev_sha256` is then left undefined: its
+   * value is those bytes, and decoding it is the work this saves.
+   */
+  prevSha256MatchedHex = false;
+
   /** `wantPrevSha256`: decode `prev_sha256` (verify needs it; replay does not, and skips the string). */
   constructor(private readonly wantPrevSha256 = true) {}
+
+  /**
+   * The hash of the row before the next one scanned, as 64 hex digits at
+   * `bytes[at]` (a range summary's hashes: `RowBatchHasher.hex`); -1: none.
+   * Only lower-case hex digits may be named: a match is taken as a valid string.
+   * A compact-layout `prev_sha256` of exactly those digits is compared word
+   * by word and reported in `prevSha256MatchedHex` instead of being scanned
+   * and decoded to a string (a million strings per million rows otherwise).
+   */
+  setExpectedPrevHex(bytes: Uint8Array, at: number): void {
+    if (bytes !== this.expectedPrevHex) {
+      this.expectedPrevHex = bytes;
+      this.expectedPrevHexView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    this.expectedPrevHexAt = at;
+  }
+
+  /** Whether `buf[at, at + 64)` holds the expected hex and a quote follows (the caller checked a quote precedes). */
+  private matchesExpectedPrevHex(view: DataView<ArrayBufferLike>, at: number, end: number): boolean {
+    if (at + SHA256_HEX_LENGTH >= end || this.buf[at + SHA256_HEX_LENGTH] !== QUOTE) return false;
+    const expected = this.expectedPrevHexView;
+    const from = this.expectedPrevHexAt;
+    for (let k = 0; k < SHA256_HEX_LENGTH; k += 4) {
+      if (view.getInt32(at + k, true) !== expected.getInt32(from + k, true)) return false;
+    }
+    return true;
+  }
 
   /**
    * Scans `buf[start, end)` (one line without its line ending). Returns true
@@ -244,6 +275,7 @@ export class AuditRowScanner {
     this.end = end;
     this.nonAscii = false;
     this.sawAction = false;
+    this.prevSha256MatchedHex = false;
     const fields = this.fields;
     fields.timestamp_unix_ms = undefined;
     fields.principal = undefined;
@@ -259,6 +291,8 @@ export class AuditRowScanner {
     fields.idempotent = undefined;
     fields.prev_sha256 = undefined;
     this.sawAction = false;
+    // The general scan decodes prev_sha256 whatever it holds.
+    this.prevSha256MatchedHex = false;
 
     let i = this.skipWhitespace(start);
     if (this.peek(i) !== OPEN_BRACE) return false;
@@ -295,7 +329,11 @@ export class AuditRowScanner {
       i += (prefixes[position] as (typeof prefixes)[number]).length;
       position += 1;
       const first = i < end ? (buf[i] as number) : -1;
-      if (first === QUOTE) {
+      if (first === QUOTE && key === Key.PrevSha256 && this.expectedPrevHexAt >= 0 && this.matchesExpectedPrevHex(view, i + 1, end)) {
+        // Plain hex digits: the string scan below would accept it, with this value.
+        this.prevSha256MatchedHex = true;
+        i += SHA256_HEX_LENGTH + 2;
+      } else if (first === QUOTE) {
         const valueStart = i + 1;
         // A plain string: printable ASCII up to the closing quote (an escape, control or non-ASCII byte: decline).
         let j = valueStart;

@@ -47,6 +47,8 @@ export { renderAuditTimeline } from './render-audit-timeline.js';
 export { shouldUseColor } from './color-choice.js';
 /** SHA-256 hex of a row's bytes without its line ending (the chain's link). */
 export { rowSha256Hex } from './row-hash.js';
+/** The native batch row hasher replay uses when it was built (`scripts/build-row-sha256.mjs`); undefined: node:crypto. */
+export { nativeRowHasher, type NativeRowHasher } from './native-row-hasher.js';
 /** Errors: a bad audit line (Tau's message), an unreadable log, a refused append, a failed repair. */
 export { AuditAppendError, AuditLineParseError, AuditLogReadError, AuditRepairError } from './audit-log-errors.js';
 /** The cause of an `AuditLineParseError`: what is wrong with the line. */

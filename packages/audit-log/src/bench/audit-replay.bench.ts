@@ -7,7 +7,8 @@
 // own. Prints MB/s of log, CPU time and peak RSS, and the load average (the
 // machine may be shared: wall time then says more about the neighbours).
 // Run: `pnpm --filter @tau/audit-log bench` (after `pnpm build`): 1M rows;
-// add `--ten-million` for the 10M-row case too (a 3.9 GB log, minutes).
+// add `--ten-million` for the 10M-row case too (a 3.9 GB log, minutes). Rows are
+// hashed by the native row hasher when the build made one (the header says which).
 // Options: --rows 1000000,10000000 --runs N --shape tau|chained
 // --modes chain,chain-1t,chain-head,verify,verify-1t,replay,readline. Logs go to the temp dir (TMPDIR)
 // and are removed afterwards.
@@ -18,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { AuditChainFold, foldAuditChain, replayAuditLog, rowSha256Hex, type AuditChainHead } from '../index.js';
+import { AuditChainFold, foldAuditChain, nativeRowHasher, replayAuditLog, rowSha256Hex, type AuditChainHead } from '../index.js';
 import { writeSyntheticAuditLog, type SyntheticRowShape } from './synthetic-audit-log.js';
 
 interface ChildReport {
@@ -152,6 +153,8 @@ function main(): void {
     console.log('chain-1t = the same on one thread; chain-head = chain with a recorded head naming the last row (commands after the first)');
     console.log('verify(-1t) = `audit verify`, chain only');
     console.log('MB/s = log size / replay wall time (median run; best: fastest run); cpu ms = all threads');
+    const native = nativeRowHasher();
+    console.log(`rows hashed with: ${native === undefined ? 'node:crypto (no native row hasher built: see packages/audit-log/README.md)' : `the native row hasher (${native.path})`}`);
     console.log('rows        size MB  mode      replay ms  process ms    MB/s  best MB/s  cpu ms  peak RSS MiB  chain  result');
     for (const rows of rowCounts) {
       const filePath = path.join(dir, `control-audit-${rows}.jsonl`);
