@@ -6,12 +6,15 @@
 // (`resourceUsage().maxRSS`, worker threads included) and CPU time are its
 // own. Prints MB/s of log, CPU time and peak RSS, and the load average (the
 // machine may be shared: wall time then says more about the neighbours).
-// Run: `pnpm --filter @tau/audit-log bench` (after `pnpm build`): 1M rows;
-// add `--ten-million` for the 10M-row case too (a 3.9 GB log, minutes). Rows are
-// hashed by the native row hasher when the build made one (the header says which).
-// Options: --rows 1000000,10000000 --runs N --shape tau|chained
-// --modes chain,chain-1t,chain-head,verify,verify-1t,replay,readline. Logs go to the temp dir (TMPDIR)
-// and are removed afterwards.
+// Run: `pnpm --filter @tau/audit-log bench` (after `pnpm build`; part of `pnpm
+// bench`): 1M rows in every mode, then the 10M-row case (`--ten-million`: a
+// 3.85 GB log, `chain` and `chain-1t` once each; about two minutes, skipped
+// with a line saying so when the temp dir lacks the room). Rows are hashed by
+// the native row hasher when the build made one (the header says which).
+// Options (`node dist/bench/audit-replay.bench.js ...`): --ten-million,
+// --rows 1000000,10000000 (instead), --runs N, --shape tau|chained,
+// --modes chain,chain-1t,chain-head,verify,verify-1t,replay,readline. Logs go
+// to the temp dir (TMPDIR) and are removed afterwards.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -38,9 +41,75 @@ type Mode = (typeof MODES)[number];
 /** Rows above which the readline comparison is skipped (it holds every action as a fresh string). */
 const READLINE_MAX_ROWS = 2_000_000;
 
+/**
+ * The 10M-row case `--ten-million` adds (as `pnpm bench` runs it): one run
+ * of each of these modes, unless `--modes` / `--runs` say otherwise. Writing
+ * the 3.85 GB log takes about 100 s here; the runs about 25 s.
+ */
+const TEN_MILLION_ROWS = 10_000_000;
+const TEN_MILLION_MODES: Mode[] = ['chain', 'chain-1t'];
+/** Bytes of log per row at most (chained rows are about 385), and room left beside it: for the free-space check. */
+const MAX_BYTES_PER_ROW = 420;
+const FREE_SPACE_MARGIN = 16 * 1024 * 1024;
+
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
+}
+
+function usageError(message: string): never {
+  console.error(`audit replay benchmark: ${message}`);
+  process.exit(2);
+}
+
+function modesOption(): Mode[] {
+  const modes = option('modes', MODES.join(',')).split(',');
+  const unknown = modes.filter((mode) => !(MODES as readonly string[]).includes(mode));
+  if (unknown.length > 0) usageError(`unknown mode ${unknown.join(', ')} in --modes (modes: ${MODES.join(', ')})`);
+  return modes as Mode[];
+}
+
+function positiveIntegerOption(name: string, fallback: string): number[] {
+  const text = option(name, fallback);
+  const values = text.split(',').map((part) => (/^[1-9][0-9]*$/.test(part) ? Number(part) : Number.NaN));
+  if (values.some((value) => !Number.isSafeInteger(value))) usageError(`--${name} must be positive integers separated by commas (got '${text}')`);
+  return values;
+}
+
+interface BenchCase {
+  rows: number;
+  modes: Mode[];
+  runs: number;
+}
+
+/** The row counts to measure, each with its modes and runs (see `TEN_MILLION_MODES`). */
+function benchCases(): BenchCase[] {
+  const modes = modesOption();
+  const runsGiven = positiveIntegerOption('runs', '5');
+  if (runsGiven.length !== 1) usageError('--runs takes one number');
+  const runs = runsGiven[0] as number;
+  if (process.argv.includes('--rows')) return positiveIntegerOption('rows', '').map((rows) => ({ rows, modes, runs }));
+  const cases: BenchCase[] = [{ rows: 1_000_000, modes, runs }];
+  if (process.argv.includes('--ten-million')) {
+    cases.push({
+      rows: TEN_MILLION_ROWS,
+      modes: process.argv.includes('--modes') ? modes : TEN_MILLION_MODES,
+      runs: process.argv.includes('--runs') ? runs : 1,
+    });
+  }
+  return cases;
+}
+
+/** Why a log of `rows` rows cannot be written in `dir` (too little free space), or null when it can. */
+function lackOfSpace(dir: string, rows: number): string | null {
+  const needed = rows * MAX_BYTES_PER_ROW + FREE_SPACE_MARGIN;
+  const { bavail, bsize } = fs.statfsSync(dir);
+  const free = bavail * bsize;
+  return free >= needed ? null : `only ${sizeText(free)} free in ${dir}, and the log needs up to ${sizeText(needed)}`;
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.ceil(bytes / 1e6)} MB`;
 }
 
 /** The simple path for comparison: what a straightforward Node reader does. */
@@ -140,14 +209,13 @@ function loadAverage(): string {
 }
 
 function main(): void {
-  const rowCounts = option('rows', process.argv.includes('--ten-million') ? '1000000,10000000' : '1000000').split(',').map(Number);
-  const runs = Number(option('runs', '5'));
-  const shape = option('shape', 'chained') as SyntheticRowShape;
-  const modes = option('modes', MODES.join(',')).split(',') as Mode[];
+  const cases = benchCases();
+  const shape = option('shape', 'chained');
+  if (shape !== 'chained' && shape !== 'tau') usageError(`--shape must be chained or tau (got '${shape}')`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tau-audit-bench-'));
   try {
     console.log(
-      `audit replay benchmark: shape ${shape}, median of ${runs} runs (${os.cpus().length} cores, node ${process.version}, load average ${loadAverage()})`,
+      `audit replay benchmark: shape ${shape}, median of ${cases.map((c) => `${c.runs} run${c.runs === 1 ? '' : 's'} at ${c.rows} rows`).join(', ')} (${os.cpus().length} cores, node ${process.version}, load average ${loadAverage()})`,
     );
     console.log('mode: chain = replay as resume does it (actions kept, hash chain checked in the same pass)');
     console.log('chain-1t = the same on one thread; chain-head = chain with a recorded head naming the last row (commands after the first)');
@@ -156,9 +224,14 @@ function main(): void {
     const native = nativeRowHasher();
     console.log(`rows hashed with: ${native === undefined ? 'node:crypto (no native row hasher built: see packages/audit-log/README.md)' : `the native row hasher (${native.path})`}`);
     console.log('rows        size MB  mode      replay ms  process ms    MB/s  best MB/s  cpu ms  peak RSS MiB  chain  result');
-    for (const rows of rowCounts) {
+    for (const { rows, modes, runs } of cases) {
+      const lack = lackOfSpace(dir, rows);
+      if (lack !== null) {
+        console.log(`  ${rows} rows skipped: ${lack} (set TMPDIR to a roomier directory)`);
+        continue;
+      }
       const filePath = path.join(dir, `control-audit-${rows}.jsonl`);
-      const size = writeSyntheticAuditLog(filePath, rows, shape);
+      const size = writeSyntheticAuditLog(filePath, rows, shape as SyntheticRowShape);
       console.log(`  (load average before ${rows} rows: ${loadAverage()})`);
       // Runs interleaved (each mode once per round): on a shared machine the load drifts, and
       // every mode should see the same drift.
