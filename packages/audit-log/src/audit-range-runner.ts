@@ -7,30 +7,19 @@
 // thread waits for a worker's range in `Atomics.wait` and takes its summary
 // with `receiveMessageOnPort`. No library does this without an async API on
 // the calling side.
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type * as WorkerThreads from 'node:worker_threads';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { AuditRangeInput, AuditRangeSummarizer, AuditRangeSummary } from './audit-range-summary.js';
+import { builtFileBeside } from './built-file-beside.js';
 
 /**
- * The built worker entry beside this module, when there is one: this
- * package's `dist/` holds `audit-range-worker.js`, and the CLI's single-file
- * bundle has `audit-range-worker.cjs` beside it. Run from sources (tests)
- * there is none, and replay stays on one thread.
+ * The built worker entry beside this module: this package's `dist/` holds
+ * `audit-range-worker.js`, and the CLI's single-file bundle has
+ * `audit-range-worker.cjs` beside it. Run from sources (tests) there is none,
+ * and replay stays on one thread.
  */
 function builtWorkerPath(): string | undefined {
-  const moduleUrl: string | undefined = import.meta.url;
-  if (typeof moduleUrl !== 'string' || !/\.c?js$/.test(moduleUrl)) return undefined;
-  for (const name of ['./audit-range-worker.js', './audit-range-worker.cjs']) {
-    try {
-      const workerPath = fileURLToPath(new URL(name, moduleUrl));
-      if (fs.statSync(workerPath).isFile()) return workerPath;
-    } catch {
-      // Not there (or not a file URL): try the next name.
-    }
-  }
-  return undefined;
+  return builtFileBeside(['audit-range-worker.js', 'audit-range-worker.cjs']);
 }
 
 let workerPathCache: string | null | undefined;

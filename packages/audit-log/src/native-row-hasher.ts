@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { builtFileBeside } from './built-file-beside.js';
 
 /** The file the build writes beside the package's (or the CLI bundle's) modules. */
 export const NATIVE_ROW_HASHER_FILE = 'row-sha256.node';
@@ -77,11 +77,6 @@ export function nativeRowHasher(): NativeRowHasher | undefined {
 }
 
 function siblingHasher(): NativeRowHasher | undefined {
-  const moduleUrl: string | undefined = import.meta.url;
-  if (typeof moduleUrl !== 'string' || !/\.c?js$/.test(moduleUrl)) return undefined;
-  try {
-    return loadNativeRowHasher(fileURLToPath(new URL(`./${NATIVE_ROW_HASHER_FILE}`, moduleUrl)));
-  } catch {
-    return undefined;
-  }
+  const file = builtFileBeside([NATIVE_ROW_HASHER_FILE]);
+  return file === undefined ? undefined : loadNativeRowHasher(file);
 }

@@ -44,7 +44,7 @@ const READLINE_MAX_ROWS = 2_000_000;
 /**
  * The 10M-row case `--ten-million` adds (as `pnpm bench` runs it): one run
  * of each of these modes, unless `--modes` / `--runs` say otherwise. Writing
- * the 3.85 GB log takes about 100 s here; the runs about 25 s.
+ * the 3.85 GB log takes about 90 s here; the two runs about 20 s.
  */
 const TEN_MILLION_ROWS = 10_000_000;
 const TEN_MILLION_MODES: Mode[] = ['chain', 'chain-1t'];
