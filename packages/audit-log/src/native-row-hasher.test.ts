@@ -117,8 +117,8 @@ describe('the native row hasher', () => {
           const count = Math.min(rows.length, 64);
           const starts = Int32Array.from(rows.slice(0, count), ([start]) => start);
           const ends = Int32Array.from(rows.slice(0, count), ([, end]) => end);
-          const withNative = new RowBatchHasher(64, hasher);
-          const withCrypto = new RowBatchHasher(64, undefined);
+          const withNative = new RowBatchHasher(64, () => hasher);
+          const withCrypto = new RowBatchHasher(64, () => undefined);
           withNative.hashRows(buf, starts, ends, count);
           withCrypto.hashRows(buf, starts, ends, count);
           expect(withNative.hex.subarray(0, count * 64)).toEqual(withCrypto.hex.subarray(0, count * 64));
@@ -164,12 +164,12 @@ describe('loadNativeRowHasher', () => {
 
 describe('RowBatchHasher', () => {
   it('refuses a batch larger than its capacity', () => {
-    const hasher = new RowBatchHasher(2, undefined);
+    const hasher = new RowBatchHasher(2, () => undefined);
     expect(() => hasher.hashRows(Buffer.from('abc'), new Int32Array(3), new Int32Array(3), 3)).toThrow(RangeError);
   });
 
   it('compares a kept hash with a string: equal only to the same 64 digits', () => {
-    const hasher = new RowBatchHasher(1, undefined);
+    const hasher = new RowBatchHasher(1, () => undefined);
     hasher.hashRows(Buffer.from('row'), Int32Array.of(0), Int32Array.of(3), 1);
     const hex = sha256Hex(Buffer.from('row'));
     expect(hasher.equals(0, hex)).toBe(true);

@@ -32,10 +32,14 @@ export class RowBatchHasher {
   /** Where `keep` copies a hash to (the next batch leaves it alone). */
   readonly keptAt: number;
 
-  /** `native`: the hasher to use (undefined: node:crypto); by default the one beside this module, if any. */
+  /**
+   * `nativeHasher`: gives the hasher to use (undefined: node:crypto); by
+   * default the one beside this module, if any. Asked when rows are first
+   * hashed, not here: a replay that hashes nothing (`status`) loads nothing.
+   */
   constructor(
     readonly capacity: number,
-    private readonly native: NativeRowHasher | undefined = nativeRowHasher(),
+    private readonly nativeHasher: () => NativeRowHasher | undefined = nativeRowHasher,
   ) {
     this.hex = Buffer.alloc((capacity + 1) * ROW_HASH_HEX_LENGTH);
     this.keptAt = capacity * ROW_HASH_HEX_LENGTH;
@@ -44,7 +48,7 @@ export class RowBatchHasher {
   /** Row k's hash (`buf[starts[k], ends[k])`) at `64k` of `hex`, for k < count (at most `capacity`). */
   hashRows(buf: Buffer, starts: Int32Array, ends: Int32Array, count: number): void {
     if (count > this.capacity) throw new RangeError(`a batch of ${count} rows is more than ${this.capacity}`);
-    const native = this.native;
+    const native = this.nativeHasher();
     if (native !== undefined) {
       native.hashRowsHex(buf, starts, ends, count, this.hex);
       return;
